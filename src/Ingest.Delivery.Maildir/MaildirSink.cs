@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Ingest.Delivery.Maildir;
+
+/// <summary>
+/// Delivers into a Maildir (https://cr.yp.to/proto/maildir.html): each message is written to tmp/,
+/// fsynced, then renamed into new/, so a reader never sees a partial file. One file per message,
+/// whatever the number of recipients; the envelope is kept as Return-Path and Delivered-To lines.
+/// Files keep the CRLF line endings of the wire, so they hold exactly the bytes received.
+/// </summary>
+public sealed class MaildirSink : IMessageSink
+{
+    private readonly MaildirOptions _options;
+    private readonly string _tmp;
+    private readonly string _new;
+    private readonly string _hostPart;
+
+    public MaildirSink(MaildirOptions options)
+    {
+        _options = options;
+        var root = Path.GetFullPath(options.Path);
+        _tmp = Path.Combine(root, "tmp");
+        _new = Path.Combine(root, "new");
+        Directory.CreateDirectory(_tmp);
+        Directory.CreateDirectory(_new);
+        Directory.CreateDirectory(Path.Combine(root, "cur"));
+        // The Maildir spec: '/' and ':' in the host part are written as \057 and \072.
+        _hostPart = Environment.MachineName.Replace("/", @"\057", StringComparison.Ordinal).Replace(":", @"\072", StringComparison.Ordinal);
+    }
+
+    public string NewDirectory => _new;
+
+    public ValueTask<IMessageWriter> BeginAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"{envelope.ReceivedAt.ToUnixTimeSeconds()}.{envelope.MessageId}.{_hostPart}");
+        var tmpPath = Path.Combine(_tmp, name);
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(tmpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return ValueTask.FromResult<IMessageWriter>(new FailedMessageWriter(DeliveryResult.Temporary(exception.Message)));
+        }
+
+        var writer = new MaildirWriter(this, handle, tmpPath, name);
+        return writer.StartAsync(EnvelopeLines(envelope), cancellationToken);
+    }
+
+    internal bool Fsync => _options.Fsync;
+
+    internal string FinalPath(string name, long size) =>
+        Path.Combine(_new, string.Create(CultureInfo.InvariantCulture, $"{name},S={size}"));
+
+    private static byte[] EnvelopeLines(MessageEnvelope envelope)
+    {
+        var builder = new StringBuilder(64 + 48 * envelope.Recipients.Count);
+        builder.Append("Return-Path: <").Append(envelope.ReversePath).Append(">\r\n");
+        foreach (var recipient in envelope.Recipients)
+        {
+            builder.Append("Delivered-To: <").Append(recipient).Append(">\r\n");
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+}

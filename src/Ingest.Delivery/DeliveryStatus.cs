@@ -1,0 +1,13 @@
+namespace Ingest.Delivery;
+
+public enum DeliveryStatus : byte
+{
+    /// <summary>So far so good (writes), or durable (completion).</summary>
+    Accepted,
+
+    /// <summary>The sender should retry later: SMTP 451 4.3.0.</summary>
+    TemporaryFailure,
+
+    /// <summary>Retrying will not help: SMTP 554 5.3.0.</summary>
+    PermanentFailure,
+}

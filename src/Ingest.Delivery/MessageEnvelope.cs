@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace Ingest.Delivery;
+
+/// <summary>The SMTP envelope of one message, created once per transaction.</summary>
+public sealed class MessageEnvelope
+{
+    /// <summary>Unique id, also in the Received header and the 250 reply.</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>MAIL FROM mailbox; empty for the null reverse-path "&lt;&gt;" (RFC 5321 4.5.5).</summary>
+    public required string ReversePath { get; init; }
+
+    /// <summary>Accepted RCPT TO mailboxes, in order.</summary>
+    public required IReadOnlyList<string> Recipients { get; init; }
+
+    /// <summary>The HELO/EHLO argument.</summary>
+    public required string HeloName { get; init; }
+
+    public IPEndPoint? ClientEndPoint { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>RFC 5321 4.4 / RFC 3848 / RFC 6531 protocol name, e.g. ESMTP or UTF8SMTP.</summary>
+    public required string Protocol { get; init; }
+
+    /// <summary>BODY=8BITMIME was declared (RFC 6152).</summary>
+    public bool EightBitMime { get; init; }
+
+    /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
+    public bool SmtpUtf8 { get; init; }
+
+    /// <summary>SIZE= as declared by the client (RFC 1870), if any.</summary>
+    public ulong? DeclaredSize { get; init; }
+}

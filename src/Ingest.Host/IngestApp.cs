@@ -1,0 +1,87 @@
+using Ingest.Delivery;
+using Ingest.Delivery.Maildir;
+using Ingest.Session;
+using Ingest.Transport;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Host;
+
+/// <summary>Builds and runs the gateway: generic host, Kestrel, SMTP endpoints, the configured sink.</summary>
+public static class IngestApp
+{
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var services = builder.Services;
+
+        Bind<SmtpOptions, SmtpOptionsValidator>(services, SmtpOptions.Section);
+        Bind<ServerOptions, ServerOptionsValidator>(services, ServerOptions.Section);
+        Bind<DeliveryOptions, DeliveryOptionsValidator>(services, DeliveryOptions.Section);
+        Bind<MaildirOptions, MaildirOptionsValidator>(services, MaildirOptions.Section);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IMessageSink>(provider =>
+            provider.GetRequiredService<IOptions<DeliveryOptions>>().Value.Sink switch
+            {
+                SinkKind.Discard => new DiscardSink(),
+                _ => new MaildirSink(provider.GetRequiredService<IOptions<MaildirOptions>>().Value),
+            });
+        services.AddSingleton(provider => new SmtpSessionFactory(
+            provider.GetRequiredService<IOptions<SmtpOptions>>().Value,
+            provider.GetRequiredService<IMessageSink>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSmtpTransport();
+
+        // In-flight transactions get the configured time to finish; then Kestrel aborts what is left.
+        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
+
+        configureServices?.Invoke(services);
+        return builder.Build();
+    }
+
+    /// <summary>The process entry point: 0 after a clean shutdown, 2 when configuration is invalid, 1 on other start-up failures.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await app.StartAsync();
+        }
+        catch (OptionsValidationException exception)
+        {
+            await Console.Error.WriteLineAsync("Invalid configuration: " + string.Join(" ", exception.Failures));
+            return 2;
+        }
+        catch (InvalidOperationException exception) when (exception.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync("Invalid configuration: " + exception.Message);
+            return 2;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync("Ingest failed to start: " + exception.Message);
+            return 1;
+        }
+
+        await using (app)
+        {
+            await app.WaitForShutdownAsync();
+        }
+
+        return 0;
+    }
+
+    private static void Bind<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        // Unknown keys are errors too: a misspelt setting must not silently fall back to a default.
+        services.AddOptions<TOptions>()
+            .BindConfiguration(section, binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

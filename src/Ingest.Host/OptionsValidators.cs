@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text;
+using Ingest.Delivery.Maildir;
+using Ingest.Protocol;
+using Ingest.Session;
+using Ingest.Transport;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Host;
+
+/// <summary>
+/// Start-up validation. Every message names the configuration key, so an operator knows what to fix
+/// (binding errors, such as "abc" for a number, already name theirs).
+/// </summary>
+internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SmtpOptions options)
+    {
+        var errors = new List<string>();
+        const string S = SmtpOptions.Section;
+        if (options.HostName.Length > 0 && !DomainSyntax.IsValidDomain(Encoding.UTF8.GetBytes(options.HostName), allowUtf8: false))
+        {
+            errors.Add($"{S}:HostName: '{options.HostName}' is not a valid domain name (RFC 5321 4.1.2).");
+        }
+
+        Range(errors, $"{S}:MaxMessageSize", options.MaxMessageSize, 1024, long.MaxValue / 2);
+        Range(errors, $"{S}:MaxRecipients", options.MaxRecipients, 1, 100_000);
+        // 512 is the RFC 5321 4.5.3.1.4 minimum a server must accept.
+        Range(errors, $"{S}:MaxCommandLineLength", options.MaxCommandLineLength, 512, 64 * 1024);
+        Range(errors, $"{S}:MaxBadCommands", options.MaxBadCommands, 0, 10_000);
+        Range(errors, $"{S}:BodyChunkSize", options.BodyChunkSize, 4096, 16 * 1024 * 1024);
+        Positive(errors, $"{S}:IdleTimeout", options.IdleTimeout);
+        Positive(errors, $"{S}:CommandTimeout", options.CommandTimeout);
+        Positive(errors, $"{S}:DataTimeout", options.DataTimeout);
+        if (!Enum.IsDefined(options.BareLineEndings))
+        {
+            errors.Add($"{S}:BareLineEndings: must be Reject or Normalize.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static void Range(List<string> errors, string key, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{key}: {value} is outside the allowed range {min}..{max}.");
+        }
+    }
+
+    internal static void Positive(List<string> errors, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{key}: {value} must be a positive duration (hh:mm:ss).");
+        }
+    }
+}
+
+internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    {
+        var errors = new List<string>();
+        const string S = ServerOptions.Section;
+        for (var i = 0; i < options.Endpoints.Count; i++)
+        {
+            if (!IPEndPoint.TryParse(options.Endpoints[i], out var endpoint) || !options.Endpoints[i].Contains(':', StringComparison.Ordinal))
+            {
+                errors.Add($"{S}:Endpoints:{i}: '{options.Endpoints[i]}' is not an IP address and port such as 0.0.0.0:2525 or [::]:25.");
+            }
+            else if (endpoint.Port is < 0 or > 65535)
+            {
+                errors.Add($"{S}:Endpoints:{i}: port {endpoint.Port} is out of range.");
+            }
+        }
+
+        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnections", options.MaxConnections, 1, 1_000_000);
+        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionsPerClient", options.MaxConnectionsPerClient, 1, 1_000_000);
+        SmtpOptionsValidator.Positive(errors, $"{S}:ShutdownTimeout", options.ShutdownTimeout);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class MaildirOptionsValidator : IValidateOptions<MaildirOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MaildirOptions options) =>
+        string.IsNullOrWhiteSpace(options.Path)
+            ? ValidateOptionsResult.Fail($"{MaildirOptions.Section}:Path: must name a directory.")
+            : ValidateOptionsResult.Success;
+}
+
+internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DeliveryOptions options) =>
+        Enum.IsDefined(options.Sink)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"{DeliveryOptions.Section}:Sink: must be Maildir or Discard.");
+}

@@ -1,0 +1,1 @@
+return await Ingest.Host.IngestApp.RunAsync(args);

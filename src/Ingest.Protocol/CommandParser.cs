@@ -1,0 +1,351 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Ingest.Protocol;
+
+/// <summary>
+/// Parses one command line (without its CRLF) into an <see cref="SmtpCommand"/>. Synchronous,
+/// allocation-free; verbs are matched as case-folded 32-bit integers (RFC 5321 2.4: verbs are
+/// case-insensitive).
+/// </summary>
+public static class CommandParser
+{
+    private const uint LowerCaseMask = 0x20202020;
+
+    public static SmtpCommand Parse(ReadOnlySpan<byte> line)
+    {
+        // Trailing spaces carry no meaning in any command; tolerating them costs nothing.
+        line = line.TrimEnd((byte)' ');
+        var verb = ReadVerb(line, out var verbLength);
+        if (verb == SmtpVerb.Unknown)
+        {
+            return new SmtpCommand { Rejection = Rejection.UnrecognizedCommand };
+        }
+
+        var hasArguments = line.Length > verbLength;
+        var arguments = hasArguments ? line[(verbLength + 1)..] : default;
+        return verb switch
+        {
+            SmtpVerb.Helo or SmtpVerb.Ehlo => ParseHello(verb, arguments),
+            SmtpVerb.Mail => ParseMail(arguments),
+            SmtpVerb.Rcpt => ParseRcpt(arguments),
+            SmtpVerb.Bdat => ParseBdat(arguments),
+            // RFC 5321 4.1.1.4, 4.1.1.5, 4.1.1.10: "DATA" CRLF, "RSET" CRLF, "QUIT" CRLF.
+            SmtpVerb.Data or SmtpVerb.Rset or SmtpVerb.Quit => new SmtpCommand
+            {
+                Verb = verb,
+                Rejection = hasArguments ? Rejection.ArgumentsNotAllowed : Rejection.None,
+            },
+            // RFC 5321 4.1.1.6: VRFY takes a string; 4.1.1.8/4.1.1.9: NOOP and HELP take an optional one.
+            SmtpVerb.Vrfy => new SmtpCommand
+            {
+                Verb = verb,
+                Rejection = arguments.IsEmpty ? Rejection.InvalidArguments : Rejection.None,
+            },
+            SmtpVerb.Noop or SmtpVerb.Help => new SmtpCommand { Verb = verb },
+            _ => new SmtpCommand { Verb = verb, Rejection = Rejection.NotImplemented },
+        };
+    }
+
+    internal static SmtpVerb ReadVerb(ReadOnlySpan<byte> line, out int length)
+    {
+        length = 4;
+        if (line.Length < 4)
+        {
+            return SmtpVerb.Unknown;
+        }
+
+        var word = BinaryPrimitives.ReadUInt32LittleEndian(line) | LowerCaseMask;
+        var verb = word switch
+        {
+            0x6F6C6568 => SmtpVerb.Helo, // "helo"
+            0x6F6C6865 => SmtpVerb.Ehlo, // "ehlo"
+            0x6C69616D => SmtpVerb.Mail, // "mail"
+            0x74706372 => SmtpVerb.Rcpt, // "rcpt"
+            0x61746164 => SmtpVerb.Data, // "data"
+            0x74616462 => SmtpVerb.Bdat, // "bdat"
+            0x74657372 => SmtpVerb.Rset, // "rset"
+            0x706F6F6E => SmtpVerb.Noop, // "noop"
+            0x74697571 => SmtpVerb.Quit, // "quit"
+            0x79667276 => SmtpVerb.Vrfy, // "vrfy"
+            0x706C6568 => SmtpVerb.Help, // "help"
+            0x6E707865 => SmtpVerb.Expn, // "expn"
+            0x6E727574 => SmtpVerb.Turn, // "turn"
+            0x6E727465 => SmtpVerb.Etrn, // "etrn"
+            0x68747561 => SmtpVerb.Auth, // "auth"
+            0x72617473 => SmtpVerb.StartTls, // "star", completed below
+            _ => SmtpVerb.Unknown,
+        };
+
+        if (verb == SmtpVerb.StartTls)
+        {
+            length = 8;
+            if (line.Length < 8 || (BinaryPrimitives.ReadUInt32LittleEndian(line[4..]) | LowerCaseMask) != 0x736C7474) // "ttls"
+            {
+                return SmtpVerb.Unknown;
+            }
+        }
+
+        // The verb must stand alone: "HELOX" is not HELO.
+        return line.Length == length || line[length] == (byte)' ' ? verb : SmtpVerb.Unknown;
+    }
+
+    private static SmtpCommand ParseHello(SmtpVerb verb, ReadOnlySpan<byte> domain)
+    {
+        // RFC 5321 4.1.1.1: ehlo = "EHLO" SP ( Domain / address-literal ). HELO is documented as
+        // Domain only; address literals are accepted for it too, as every deployed server does.
+        var valid = domain.Length > 0 && (domain[0] == (byte)'['
+            ? DomainSyntax.IsValidAddressLiteral(domain)
+            : DomainSyntax.IsValidDomain(domain, allowUtf8: false));
+        return new SmtpCommand
+        {
+            Verb = verb,
+            Argument = domain,
+            Rejection = valid ? Rejection.None : Rejection.InvalidDomain,
+        };
+    }
+
+    private static SmtpCommand ParseMail(ReadOnlySpan<byte> arguments)
+    {
+        if (!TryStripPrefix(ref arguments, "FROM:"u8))
+        {
+            return new SmtpCommand { Verb = SmtpVerb.Mail, Rejection = Rejection.InvalidArguments };
+        }
+
+        var status = PathParser.Parse(arguments, allowNull: true, allowBarePostmaster: false, out var consumed, out var mailbox, out var nonAscii);
+        var rejection = status switch
+        {
+            PathStatus.Invalid => Rejection.BadSenderSyntax,
+            PathStatus.TooLong => Rejection.SenderPathTooLong,
+            _ => Rejection.None,
+        };
+        var parameters = default(MailParameters);
+        var rest = arguments[consumed..];
+        if (rejection == Rejection.None)
+        {
+            rejection = ParseMailParameters(rest, out parameters);
+        }
+
+        return new SmtpCommand
+        {
+            Verb = SmtpVerb.Mail,
+            Rejection = rejection,
+            Argument = status == PathStatus.Ok ? arguments[mailbox] : default,
+            ArgumentIsNonAscii = nonAscii,
+            HasParameters = !rest.IsEmpty,
+            Mail = parameters,
+        };
+    }
+
+    private static SmtpCommand ParseRcpt(ReadOnlySpan<byte> arguments)
+    {
+        if (!TryStripPrefix(ref arguments, "TO:"u8))
+        {
+            return new SmtpCommand { Verb = SmtpVerb.Rcpt, Rejection = Rejection.InvalidArguments };
+        }
+
+        var status = PathParser.Parse(arguments, allowNull: false, allowBarePostmaster: true, out var consumed, out var mailbox, out var nonAscii);
+        var rest = arguments[consumed..];
+        var rejection = status switch
+        {
+            PathStatus.Invalid or PathStatus.NullPath => Rejection.BadRecipientSyntax,
+            PathStatus.TooLong => Rejection.RecipientPathTooLong,
+            // No RCPT parameter is advertised (no DSN yet), RFC 5321 4.1.1.11.
+            _ when !rest.IsEmpty => rest[0] == (byte)' ' ? Rejection.UnknownParameter : Rejection.BadRecipientSyntax,
+            _ => Rejection.None,
+        };
+
+        return new SmtpCommand
+        {
+            Verb = SmtpVerb.Rcpt,
+            Rejection = rejection,
+            Argument = status == PathStatus.Ok ? arguments[mailbox] : default,
+            ArgumentIsNonAscii = nonAscii,
+            HasParameters = !rest.IsEmpty,
+        };
+    }
+
+    /// <summary>Mail-parameters = esmtp-param *(SP esmtp-param) (RFC 5321 4.1.2).</summary>
+    private static Rejection ParseMailParameters(ReadOnlySpan<byte> rest, out MailParameters parameters)
+    {
+        parameters = default;
+        if (rest.IsEmpty)
+        {
+            return Rejection.None;
+        }
+
+        if (rest[0] != (byte)' ')
+        {
+            return Rejection.BadSenderSyntax;
+        }
+
+        ulong? size = null;
+        var body = BodyType.Unspecified;
+        var smtpUtf8 = false;
+        while (!rest.IsEmpty)
+        {
+            rest = rest.TrimStart((byte)' ');
+            var end = rest.IndexOf((byte)' ');
+            var parameter = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? default : rest[end..];
+
+            var equals = parameter.IndexOf((byte)'=');
+            var keyword = equals < 0 ? parameter : parameter[..equals];
+            var value = equals < 0 ? default : parameter[(equals + 1)..];
+            if (!IsKeyword(keyword) || (equals >= 0 && !IsEsmtpValue(value)))
+            {
+                return Rejection.InvalidArguments;
+            }
+
+            if (Ascii.EqualsIgnoreCase(keyword, "SIZE"u8))
+            {
+                if (size is not null)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                // RFC 1870 3: size-value ::= 1*20DIGIT; values beyond 64 bits saturate (and fail the limit).
+                if (!TryParseDigits(value, 20, out var declared))
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+
+                size = declared;
+            }
+            else if (Ascii.EqualsIgnoreCase(keyword, "BODY"u8))
+            {
+                if (body != BodyType.Unspecified)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                // RFC 6152 2: BODY=7BIT or BODY=8BITMIME. BINARYMIME is not advertised.
+                body = Ascii.EqualsIgnoreCase(value, "7BIT"u8) ? BodyType.SevenBit
+                    : Ascii.EqualsIgnoreCase(value, "8BITMIME"u8) ? BodyType.EightBitMime
+                    : BodyType.Unspecified;
+                if (body == BodyType.Unspecified)
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(keyword, "SMTPUTF8"u8))
+            {
+                // RFC 6531 3.4: SMTPUTF8 takes no value.
+                if (smtpUtf8)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                if (equals >= 0)
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+
+                smtpUtf8 = true;
+            }
+            else
+            {
+                return Rejection.UnknownParameter;
+            }
+        }
+
+        parameters = new MailParameters(size, body, smtpUtf8);
+        return Rejection.None;
+    }
+
+    private static SmtpCommand ParseBdat(ReadOnlySpan<byte> arguments)
+    {
+        // RFC 3030 2: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ] CRLF
+        var space = arguments.IndexOf((byte)' ');
+        var digits = space < 0 ? arguments : arguments[..space];
+        // 18 digits always fit a long; a chunk that large is refused by the size limit anyway.
+        if (!TryParseDigits(digits, 18, out var size))
+        {
+            return new SmtpCommand { Verb = SmtpVerb.Bdat, Rejection = Rejection.UnframeableBdat };
+        }
+
+        var last = false;
+        var rejection = Rejection.None;
+        if (space >= 0)
+        {
+            last = Ascii.EqualsIgnoreCase(arguments[(space + 1)..], "LAST"u8);
+            rejection = last ? Rejection.None : Rejection.InvalidArguments;
+        }
+
+        // The size is known even when the rest is wrong: the chunk is still read and discarded.
+        return new SmtpCommand { Verb = SmtpVerb.Bdat, ChunkSize = (long)size, IsLastChunk = last, Rejection = rejection };
+    }
+
+    private static bool TryStripPrefix(ref ReadOnlySpan<byte> arguments, ReadOnlySpan<byte> prefix)
+    {
+        if (arguments.Length < prefix.Length || !Ascii.EqualsIgnoreCase(arguments[..prefix.Length], prefix))
+        {
+            return false;
+        }
+
+        // RFC 5321 4.1.2 allows no space after the colon; deployed clients send one, and accepting
+        // it changes nothing about where the path ends.
+        arguments = arguments[prefix.Length..].TrimStart((byte)' ');
+        return true;
+    }
+
+    private static bool TryParseDigits(ReadOnlySpan<byte> digits, int maxDigits, out ulong value)
+    {
+        value = 0;
+        if (digits.IsEmpty || digits.Length > maxDigits)
+        {
+            return false;
+        }
+
+        foreach (var b in digits)
+        {
+            if (!CharClass.IsDigit(b))
+            {
+                return false;
+            }
+
+            var next = value * 10 + (ulong)(b - '0');
+            value = next < value || value > ulong.MaxValue / 10 ? ulong.MaxValue : next;
+        }
+
+        return true;
+    }
+
+    private static bool IsKeyword(ReadOnlySpan<byte> keyword)
+    {
+        // esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+        if (keyword.IsEmpty || !CharClass.IsLetDig(keyword[0]))
+        {
+            return false;
+        }
+
+        foreach (var b in keyword)
+        {
+            if (!CharClass.IsKeywordChar(b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsEsmtpValue(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var b in value)
+        {
+            // RFC 6531 3.3 extends esmtp-value with UTF8-non-ascii.
+            if (!CharClass.IsEsmtpValueChar(b) && !CharClass.IsNonAscii(b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Ingest.Protocol;
+
+public enum PathStatus : byte
+{
+    Ok,
+    NullPath,
+    Invalid,
+    TooLong,
+}

@@ -1,0 +1,56 @@
+namespace Ingest.Protocol;
+
+/// <summary>
+/// Every reason the gateway refuses something. Protocol errors are data: this enum is mapped to
+/// reply code, enhanced status code (RFC 3463) and text in exactly one place, <see cref="Replies"/>.
+/// </summary>
+public enum Rejection : byte
+{
+    None,
+
+    // Framing and command syntax.
+    UnrecognizedCommand,
+    LineTooLong,
+    BareLineFeedInCommand,
+    InvalidArguments,
+    ArgumentsNotAllowed,
+    InvalidDomain,
+    NotImplemented,
+
+    // Paths and parameters (RFC 5321 4.1.2, 4.5.3.1; RFC 1870; RFC 6152; RFC 6531).
+    BadSenderSyntax,
+    BadRecipientSyntax,
+    SenderPathTooLong,
+    RecipientPathTooLong,
+    UnknownParameter,
+    DuplicateParameter,
+    InvalidParameterValue,
+    NonAsciiAddressNeedsSmtpUtf8,
+    DeclaredSizeTooBig,
+
+    // Sequence (RFC 5321 4.1.4, RFC 3030 2).
+    NeedHelo,
+    NestedMail,
+    NeedMail,
+    NeedRecipient,
+    NoValidRecipients,
+    DataAfterBdat,
+    ChunkingNotNegotiated,
+    NoTransaction,
+    BadSequence,
+
+    // Limits and session end.
+    TooManyRecipients,
+    TooManyErrors,
+    Timeout,
+    ShuttingDown,
+    TooManyConnections,
+    TooManyConnectionsFromClient,
+    UnframeableBdat,
+
+    // Message content and delivery.
+    MessageTooBig,
+    BareLineEndingInData,
+    DeliveryTemporaryFailure,
+    DeliveryPermanentFailure,
+}

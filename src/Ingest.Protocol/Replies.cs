@@ -1,0 +1,90 @@
+namespace Ingest.Protocol;
+
+/// <summary>
+/// The one place where reasons become replies. Every reply carries an RFC 3463 enhanced status
+/// code except the greeting, the HELO/EHLO replies and 3xx intermediates (RFC 2034 3).
+/// The texts never contain client bytes (STYLE rule 6).
+/// </summary>
+public static class Replies
+{
+    public static ReadOnlySpan<byte> Ok => "250 2.0.0 OK\r\n"u8;
+    public static ReadOnlySpan<byte> SenderOk => "250 2.1.0 Sender OK\r\n"u8;
+    public static ReadOnlySpan<byte> RecipientOk => "250 2.1.5 Recipient OK\r\n"u8;
+    public static ReadOnlySpan<byte> StartMailInput => "354 Start mail input; end with <CRLF>.<CRLF>\r\n"u8;
+    public static ReadOnlySpan<byte> Bye => "221 2.0.0 Bye\r\n"u8;
+    public static ReadOnlySpan<byte> Help => "214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP\r\n"u8;
+
+    // RFC 5321 3.5.3: a server that does not verify answers 252.
+    public static ReadOnlySpan<byte> CannotVerify => "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery\r\n"u8;
+
+    public static ReadOnlySpan<byte> For(Rejection rejection) => rejection switch
+    {
+        Rejection.UnrecognizedCommand => "500 5.5.1 Command unrecognized\r\n"u8,
+        // IANA registers X.5.6 for over-long lines (RFC 4954 6); 500 is RFC 5321 4.5.3.1.4's "line too long".
+        Rejection.LineTooLong => "500 5.5.6 Line too long\r\n"u8,
+        Rejection.BareLineFeedInCommand => "500 5.5.2 Command line must end with CRLF\r\n"u8,
+        Rejection.InvalidArguments => "501 5.5.4 Syntax error in parameters or arguments\r\n"u8,
+        Rejection.ArgumentsNotAllowed => "501 5.5.4 This command takes no arguments\r\n"u8,
+        Rejection.InvalidDomain => "501 5.5.4 Invalid domain name\r\n"u8,
+        Rejection.NotImplemented => "502 5.5.1 Command not implemented\r\n"u8,
+
+        Rejection.BadSenderSyntax => "501 5.1.7 Bad sender address syntax\r\n"u8,
+        Rejection.BadRecipientSyntax => "501 5.1.3 Bad recipient address syntax\r\n"u8,
+        // RFC 5321 4.5.3.1.10: "501 Path too long".
+        Rejection.SenderPathTooLong => "501 5.1.7 Path too long\r\n"u8,
+        Rejection.RecipientPathTooLong => "501 5.1.3 Path too long\r\n"u8,
+        // RFC 5321 4.1.1.11: unrecognised or unimplemented MAIL/RCPT parameters get 555.
+        Rejection.UnknownParameter => "555 5.5.4 Unsupported MAIL or RCPT parameter\r\n"u8,
+        Rejection.DuplicateParameter => "501 5.5.4 Parameter given twice\r\n"u8,
+        Rejection.InvalidParameterValue => "501 5.5.4 Invalid parameter value\r\n"u8,
+        // RFC 6531 3.5 and RFC 6533 X.6.7.
+        Rejection.NonAsciiAddressNeedsSmtpUtf8 => "553 5.6.7 Non-ASCII address requires SMTPUTF8\r\n"u8,
+        // RFC 1870 6.1: a declared size over the fixed limit is answered 552.
+        Rejection.DeclaredSizeTooBig => "552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8,
+
+        Rejection.NeedHelo => "503 5.5.1 Send EHLO or HELO first\r\n"u8,
+        Rejection.NestedMail => "503 5.5.1 Sender already specified\r\n"u8,
+        Rejection.NeedMail => "503 5.5.1 Need MAIL command first\r\n"u8,
+        Rejection.NeedRecipient => "503 5.5.1 Need RCPT command first\r\n"u8,
+        // RFC 5321 3.3: DATA with no accepted recipient may be answered 554 "no valid recipients".
+        Rejection.NoValidRecipients => "554 5.5.1 No valid recipients\r\n"u8,
+        // RFC 3030 3: DATA and BDAT must not be mixed in one transaction.
+        Rejection.DataAfterBdat => "503 5.5.1 DATA not allowed after BDAT\r\n"u8,
+        Rejection.ChunkingNotNegotiated => "503 5.5.1 BDAT requires EHLO\r\n"u8,
+        Rejection.NoTransaction => "503 5.5.1 No transaction in progress\r\n"u8,
+        Rejection.BadSequence => "503 5.5.1 Bad sequence of commands\r\n"u8,
+
+        // RFC 5321 4.5.3.1.10: too many recipients is the temporary 452.
+        Rejection.TooManyRecipients => "452 4.5.3 Too many recipients\r\n"u8,
+        Rejection.TooManyErrors => "421 4.7.0 Too many errors, closing connection\r\n"u8,
+        Rejection.Timeout => "421 4.4.2 Timeout, closing connection\r\n"u8,
+        Rejection.ShuttingDown => "421 4.3.2 Service shutting down, closing connection\r\n"u8,
+        Rejection.TooManyConnections => "421 4.3.2 Too many connections, try again later\r\n"u8,
+        Rejection.TooManyConnectionsFromClient => "421 4.7.0 Too many connections from your address, try again later\r\n"u8,
+        Rejection.UnframeableBdat => "421 4.5.0 Invalid BDAT chunk size, closing connection\r\n"u8,
+
+        Rejection.MessageTooBig => "552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8,
+        // X.6.0 "other or undefined media error" (RFC 3463 3.7): no registered code names bare line endings.
+        Rejection.BareLineEndingInData => "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n"u8,
+        Rejection.DeliveryTemporaryFailure => "451 4.3.0 Temporary delivery failure, try again later\r\n"u8,
+        Rejection.DeliveryPermanentFailure => "554 5.3.0 Delivery failed\r\n"u8,
+        _ => "451 4.3.0 Internal error\r\n"u8,
+    };
+
+    /// <summary>Replies after which the server closes the connection (RFC 5321 3.8: 421).</summary>
+    public static bool ClosesConnection(Rejection rejection) => rejection is
+        Rejection.TooManyErrors or Rejection.Timeout or Rejection.ShuttingDown or
+        Rejection.TooManyConnections or Rejection.TooManyConnectionsFromClient or Rejection.UnframeableBdat;
+
+    /// <summary>Client mistakes that count towards the bad-command limit.</summary>
+    public static bool IsClientError(Rejection rejection) => rejection is
+        Rejection.UnrecognizedCommand or Rejection.LineTooLong or Rejection.BareLineFeedInCommand or
+        Rejection.InvalidArguments or Rejection.ArgumentsNotAllowed or Rejection.InvalidDomain or
+        Rejection.NotImplemented or Rejection.BadSenderSyntax or Rejection.BadRecipientSyntax or
+        Rejection.SenderPathTooLong or Rejection.RecipientPathTooLong or Rejection.UnknownParameter or
+        Rejection.DuplicateParameter or Rejection.InvalidParameterValue or
+        Rejection.NonAsciiAddressNeedsSmtpUtf8 or Rejection.NeedHelo or Rejection.NestedMail or
+        Rejection.NeedMail or Rejection.NeedRecipient or Rejection.NoValidRecipients or
+        Rejection.DataAfterBdat or Rejection.ChunkingNotNegotiated or Rejection.NoTransaction or
+        Rejection.BadSequence;
+}

@@ -1,0 +1,31 @@
+namespace Ingest.Protocol;
+
+/// <summary>
+/// One parsed command line. A ref struct: its spans point into the connection's buffer and must be
+/// used before that buffer is released (STYLE rule 1).
+/// </summary>
+public readonly ref struct SmtpCommand
+{
+    public SmtpVerb Verb { get; init; }
+
+    /// <summary>Why the line cannot be executed; <see cref="Rejection.None"/> when it can.</summary>
+    public Rejection Rejection { get; init; }
+
+    /// <summary>HELO/EHLO: the domain or address literal. MAIL/RCPT: the mailbox, empty for "&lt;&gt;".</summary>
+    public ReadOnlySpan<byte> Argument { get; init; }
+
+    /// <summary>MAIL/RCPT: the mailbox holds UTF-8 (RFC 6531).</summary>
+    public bool ArgumentIsNonAscii { get; init; }
+
+    /// <summary>MAIL/RCPT: ESMTP parameters were present (only legal after EHLO, RFC 5321 4.1.1.11).</summary>
+    public bool HasParameters { get; init; }
+
+    public MailParameters Mail { get; init; }
+
+    /// <summary>BDAT: the chunk size in octets (RFC 3030 2).</summary>
+    public long ChunkSize { get; init; }
+
+    public bool IsLastChunk { get; init; }
+
+    public bool IsValid => Rejection == Rejection.None;
+}

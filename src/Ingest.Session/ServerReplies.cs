@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Text;
+
+namespace Ingest.Session;
+
+/// <summary>The replies that depend only on configuration, encoded once per process.</summary>
+internal sealed class ServerReplies
+{
+    public ServerReplies(string hostName, long maxMessageSize)
+    {
+        HostName = Encoding.ASCII.GetBytes(hostName);
+        // RFC 5321 4.2: the greeting names the server; RFC 2034 3: no enhanced code on greetings.
+        Greeting = Encoding.ASCII.GetBytes($"220 {hostName} ESMTP Ingest ready\r\n");
+        // RFC 5321 4.1.1.1: ehlo-ok-rsp; one keyword per line, the last line with a space.
+        Ehlo = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"250-{hostName}\r\n250-PIPELINING\r\n250-SIZE {maxMessageSize}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n250 ENHANCEDSTATUSCODES\r\n"));
+        Helo = Encoding.ASCII.GetBytes($"250 {hostName}\r\n");
+    }
+
+    public byte[] HostName { get; }
+
+    public byte[] Greeting { get; }
+
+    public byte[] Ehlo { get; }
+
+    public byte[] Helo { get; }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Session;
+
+/// <summary>Every log event of the session layer, in one place (STYLE rule 10).</summary>
+internal static partial class SessionLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Message {MessageId} accepted from {Client}: {Recipients} recipient(s), {Bytes} octets")]
+    public static partial void MessageAccepted(ILogger logger, string messageId, string client, int recipients, long bytes);
+
+    [LoggerMessage(2, LogLevel.Warning, "Message {MessageId} refused ({Reason}): {Detail}")]
+    public static partial void MessageRefused(ILogger logger, string messageId, string reason, string? detail);
+
+    [LoggerMessage(3, LogLevel.Error, "Sink failed for message {MessageId}")]
+    public static partial void SinkThrew(ILogger logger, string messageId, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Debug, "Session {ConnectionId} from {Client} ended: {Reason}")]
+    public static partial void SessionEnded(ILogger logger, string connectionId, string client, string reason);
+}

@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Text;
+using Ingest.Protocol;
+
+namespace Ingest.Session;
+
+/// <summary>Command mode: framing, parsing, the state table and the synchronous handlers.</summary>
+public sealed partial class SmtpSession
+{
+    private byte[]? _lineScratch;
+
+    /// <summary>
+    /// Executes every complete command line in the buffer, writing replies without flushing
+    /// (RFC 2920 3.2: replies go out in order; we flush only before waiting for input). Stops early
+    /// when a command needs asynchronous work or switches the mode.
+    /// </summary>
+    private Step ProcessCommands(in ReadOnlySequence<byte> buffer, out SequencePosition consumed)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var step = Step.NeedMore;
+        while (step == Step.NeedMore)
+        {
+            if (_shutdownRequested && IsIdle)
+            {
+                Close(Rejection.ShuttingDown, "shutdown");
+                step = Step.Close;
+                break;
+            }
+
+            var status = CommandFramer.TryReadLine(ref reader, _options.MaxCommandLineLength, out var line);
+            if (status == FrameStatus.Incomplete)
+            {
+                // The command timeout runs from the first byte of a line (RFC 5321 4.5.3.2.7).
+                if (reader.Remaining == 0)
+                {
+                    _lineStartedAt = -1;
+                }
+                else if (_lineStartedAt < 0)
+                {
+                    _lineStartedAt = _server.TimeProvider.GetTimestamp();
+                }
+
+                break;
+            }
+
+            _lineStartedAt = -1;
+            switch (status)
+            {
+                case FrameStatus.TooLong:
+                    // RFC 5321 4.5.3.1.4: refuse the line, keep the session; never buffer the rest.
+                    if (CommandFramer.SkipRestOfLine(ref reader))
+                    {
+                        step = Reject(Rejection.LineTooLong);
+                    }
+                    else
+                    {
+                        _mode = Mode.SkipLine;
+                        step = Step.Reread;
+                    }
+
+                    break;
+                case FrameStatus.BareLineFeed:
+                    step = Reject(Rejection.BareLineFeedInCommand);
+                    break;
+                default:
+                    step = Execute(CommandParser.Parse(Flatten(line)));
+                    break;
+            }
+        }
+
+        consumed = reader.Position;
+        return step;
+    }
+
+    private Step SkipLine(in ReadOnlySequence<byte> buffer, out SequencePosition consumed)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var found = CommandFramer.SkipRestOfLine(ref reader);
+        consumed = reader.Position;
+        if (!found)
+        {
+            return Step.NeedMore;
+        }
+
+        _mode = Mode.Command;
+        var step = Reject(Rejection.LineTooLong);
+        return step == Step.NeedMore ? Step.Reread : step;
+    }
+
+    private ReadOnlySpan<byte> Flatten(in ReadOnlySequence<byte> line)
+    {
+        if (line.IsSingleSegment)
+        {
+            return line.FirstSpan;
+        }
+
+        _lineScratch ??= new byte[_options.MaxCommandLineLength];
+        return CommandFramer.Flatten(line, _lineScratch);
+    }
+
+    private Step Execute(SmtpCommand command)
+    {
+        if (command.Verb == SmtpVerb.Unknown)
+        {
+            return Reject(command.Rejection);
+        }
+
+        // A BDAT's chunk follows it on the wire whatever we answer (RFC 3030 2): frame it first.
+        if (command.Verb == SmtpVerb.Bdat)
+        {
+            return Bdat(command);
+        }
+
+        var rejection = command.Rejection;
+        if (rejection == Rejection.None)
+        {
+            rejection = StateTable.Check(_state, command.Verb);
+        }
+
+        if (rejection != Rejection.None)
+        {
+            return Reject(rejection);
+        }
+
+        switch (command.Verb)
+        {
+            case SmtpVerb.Ehlo:
+            case SmtpVerb.Helo:
+                return Hello(command);
+            case SmtpVerb.Mail:
+                return Mail(command);
+            case SmtpVerb.Rcpt:
+                return Recipient(command);
+            case SmtpVerb.Data:
+                return Step.BeginData;
+            case SmtpVerb.Rset:
+                ResetTransaction();
+                Write(Replies.Ok);
+                return Step.NeedMore;
+            case SmtpVerb.Noop:
+                Write(Replies.Ok);
+                return Step.NeedMore;
+            case SmtpVerb.Vrfy:
+                Write(Replies.CannotVerify);
+                return Step.NeedMore;
+            case SmtpVerb.Help:
+                Write(Replies.Help);
+                return Step.NeedMore;
+            case SmtpVerb.Quit:
+                Write(Replies.Bye);
+                _endReason = "QUIT";
+                _mode = Mode.Closed;
+                return Step.Close;
+            default:
+                return Reject(Rejection.NotImplemented);
+        }
+    }
+
+    private Step Hello(SmtpCommand command)
+    {
+        // RFC 5321 4.1.4: EHLO/HELO reset the session exactly as RSET would.
+        ResetTransaction();
+        _extended = command.Verb == SmtpVerb.Ehlo;
+        if (!Ascii.Equals(command.Argument, _heloName))
+        {
+            _heloName = Encoding.ASCII.GetString(command.Argument);
+        }
+
+        _state = SessionState.Greeted;
+        Write(_extended ? _server.Replies.Ehlo : _server.Replies.Helo);
+        return Step.NeedMore;
+    }
+
+    private Step Mail(SmtpCommand command)
+    {
+        var parameters = command.Mail;
+        // RFC 5321 4.1.1.11 / RFC 1869: parameters exist only for clients that sent EHLO.
+        if (command.HasParameters && !_extended)
+        {
+            return Reject(Rejection.UnknownParameter);
+        }
+
+        if (command.ArgumentIsNonAscii && !parameters.SmtpUtf8)
+        {
+            return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
+        }
+
+        // RFC 1870 6.1: refuse at MAIL when the declared size already exceeds the limit.
+        if (parameters.DeclaredSize > (ulong)_options.MaxMessageSize)
+        {
+            Write(Replies.For(Rejection.DeclaredSizeTooBig));
+            return Step.NeedMore;
+        }
+
+        _transaction.Start(Encoding.UTF8.GetString(command.Argument), parameters);
+        _state = SessionState.MailGiven;
+        Write(Replies.SenderOk);
+        return Step.NeedMore;
+    }
+
+    private Step Recipient(SmtpCommand command)
+    {
+        if (command.HasParameters && !_extended)
+        {
+            return Reject(Rejection.UnknownParameter);
+        }
+
+        // RFC 6531 3.6: a UTF-8 mailbox needs the transaction to have asked for SMTPUTF8.
+        if (command.ArgumentIsNonAscii && !_transaction.Parameters.SmtpUtf8)
+        {
+            return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
+        }
+
+        // RFC 5321 4.5.3.1.10: 452 beyond the limit; the recipients accepted so far stand.
+        if (_transaction.Recipients.Count >= _options.MaxRecipients)
+        {
+            Write(Replies.For(Rejection.TooManyRecipients));
+            return Step.NeedMore;
+        }
+
+        _transaction.Recipients.Add(Encoding.UTF8.GetString(command.Argument));
+        _state = SessionState.RecipientGiven;
+        Write(Replies.RecipientOk);
+        return Step.NeedMore;
+    }
+
+    /// <summary>
+    /// Writes a refusal. Client errors count towards the limit; past it the session ends with 421.
+    /// </summary>
+    private Step Reject(Rejection rejection)
+    {
+        Write(Replies.For(rejection));
+        if (Replies.ClosesConnection(rejection))
+        {
+            _endReason = rejection.ToString();
+            _mode = Mode.Closed;
+            return Step.Close;
+        }
+
+        if (Replies.IsClientError(rejection) && ++_errors > _options.MaxBadCommands)
+        {
+            Close(Rejection.TooManyErrors, "too many errors");
+            return Step.Close;
+        }
+
+        return Step.NeedMore;
+    }
+
+    private void ResetTransaction()
+    {
+        // Only called in command mode: a writer still open belongs to an unfinished BDAT sequence.
+        if (_transaction.Writer is { } writer)
+        {
+            _transaction.Writer = null;
+            _pendingAbort = writer;
+        }
+
+        _transaction.Clear();
+        _state = _state == SessionState.Connected ? SessionState.Connected : SessionState.Greeted;
+    }
+}

@@ -1,0 +1,34 @@
+using System.IO.Pipelines;
+using System.Net;
+using Ingest.Delivery;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Session;
+
+/// <summary>Holds what all sessions share (options, precomputed replies, sink, clock) and makes sessions.</summary>
+public sealed class SmtpSessionFactory
+{
+    public SmtpSessionFactory(SmtpOptions options, IMessageSink sink, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        Sink = sink;
+        TimeProvider = timeProvider;
+        Logger = loggerFactory.CreateLogger("Ingest.Session");
+        HostName = string.IsNullOrEmpty(options.HostName) ? Dns.GetHostName() : options.HostName;
+        Replies = new ServerReplies(HostName, options.MaxMessageSize);
+    }
+
+    public SmtpOptions Options { get; }
+
+    public string HostName { get; }
+
+    internal IMessageSink Sink { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal ILogger Logger { get; }
+
+    internal ServerReplies Replies { get; }
+
+    public SmtpSession Create(IDuplexPipe transport, ConnectionInfo connection) => new(this, transport, connection);
+}

@@ -1,0 +1,22 @@
+namespace Ingest.Transport;
+
+/// <summary>Listening and connection admission; bound from configuration section Ingest:Server.</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Ingest:Server";
+
+    /// <summary>SMTP endpoints as address:port, e.g. 0.0.0.0:2525 or [::]:25. Port 0 picks a free port.</summary>
+    public List<string> Endpoints { get; set; } = [];
+
+    /// <summary>Concurrent SMTP connections per process; beyond it new ones get 421 4.3.2.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Concurrent connections per client address; beyond it 421 4.7.0.</summary>
+    public int MaxConnectionsPerClient { get; set; } = 50;
+
+    /// <summary>How long in-flight transactions may run on after shutdown begins.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The endpoints used when none are configured.</summary>
+    public static IReadOnlyList<string> DefaultEndpoints { get; } = ["0.0.0.0:2525"];
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using Ingest.Protocol;
+using Ingest.Session;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace Ingest.Transport;
+
+/// <summary>Kestrel's entry point for an SMTP connection: admission, then one session over the connection's pipes.</summary>
+public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, ConnectionLimiter limiter) : ConnectionHandler
+{
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var remote = connection.RemoteEndPoint as IPEndPoint;
+        var admission = limiter.TryAdmit(remote?.Address);
+        if (admission != Rejection.None)
+        {
+            // RFC 5321 3.1: a server that will not serve answers 421 in place of the greeting.
+            await connection.Transport.Output.WriteAsync(Replies.For(admission).ToArray(), connection.ConnectionClosed);
+            return;
+        }
+
+        try
+        {
+            var info = new ConnectionInfo(connection.ConnectionId, remote, connection.LocalEndPoint as IPEndPoint);
+            // Kestrel signals graceful shutdown through this feature; the session decides when to stop.
+            var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
+            await sessions.Create(connection.Transport, info).RunAsync(closeRequested, connection.ConnectionClosed);
+        }
+        finally
+        {
+            limiter.Release(remote?.Address);
+        }
+    }
+}
