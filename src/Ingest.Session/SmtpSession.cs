@@ -93,7 +93,12 @@ public sealed partial class SmtpSession
                     break;
                 }
 
-                ArmTimer();
+                if (!ArmTimer())
+                {
+                    Close(Rejection.Timeout, "timeout waiting for command");
+                    continue;
+                }
+
                 if (_unflushed && !await FlushAsync())
                 {
                     break;
@@ -237,9 +242,10 @@ public sealed partial class SmtpSession
 
     /// <summary>
     /// Arms the one timer for the coming flush and read (RFC 5321 4.5.3.2). Armed before the flush,
-    /// so a client that has seen our reply knows the clock is running.
+    /// so a client that has seen our reply knows the clock is running. False when the deadline of
+    /// a command line already passed.
     /// </summary>
-    private void ArmTimer()
+    private bool ArmTimer()
     {
         var time = _server.TimeProvider;
         TimeSpan timeout;
@@ -250,7 +256,10 @@ public sealed partial class SmtpSession
         else if (_lineStartedAt >= 0)
         {
             timeout = _options.CommandTimeout - time.GetElapsedTime(_lineStartedAt);
-            timeout = timeout > TimeSpan.Zero ? timeout : TimeSpan.FromTicks(1);
+            if (timeout <= TimeSpan.Zero)
+            {
+                return false;
+            }
         }
         else
         {
@@ -259,6 +268,7 @@ public sealed partial class SmtpSession
 
         _timedOut = false;
         _timer?.Change(timeout, Timeout.InfiniteTimeSpan);
+        return true;
     }
 
     private void OnTimer()

@@ -1,0 +1,119 @@
+using System.Text;
+
+namespace Ingest.Session.Tests;
+
+public sealed class SessionBdatTests
+{
+    private const string Envelope = "EHLO c.example\r\nMAIL FROM:<s@y.example>\r\nRCPT TO:<r@x.example>\r\n";
+
+    private static async Task<SessionHarness> OpenAsync(Action<SmtpOptions>? configure = null, TestSink? sink = null)
+    {
+        var session = new SessionHarness(configure, sink);
+        await session.ReadGreetingAsync();
+        await session.SendAsync(Envelope);
+        await session.ReadRepliesAsync(3);
+        return session;
+    }
+
+    [Fact]
+    public async Task ChunksArriveInOrderAndLastCompletesTheMessage()
+    {
+        await using var session = await OpenAsync();
+        // RFC 3030: octets are taken as they are, no dot-stuffing: ".\r\n" inside a chunk is content.
+        await session.SendAsync("BDAT 7\r\nline1\r\nBDAT 6\r\n.\r\n.\r\nBDAT 4 LAST\r\nend!");
+        var replies = await session.ReadRepliesAsync(3);
+        Assert.Equal("250 2.0.0 7 octets received", replies[0]);
+        Assert.Equal("250 2.0.0 6 octets received", replies[1]);
+        ReplyAssert.Code("250 2.0.0 OK: queued as", replies[2]);
+        Assert.Equal("line1\r\n.\r\n.\r\nend!", Encoding.ASCII.GetString(session.Sink.Single().Body));
+    }
+
+    [Fact]
+    public async Task BdatZeroLastEndsTheMessage()
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync("BDAT 6\r\nbody\r\n");
+        ReplyAssert.Code("250 2.0.0 6 octets", await session.ReadReplyAsync());
+        await session.SendAsync("BDAT 0 LAST\r\n");
+        ReplyAssert.Code("250 2.0.0 OK", await session.ReadReplyAsync());
+        Assert.Equal("body\r\n", Encoding.ASCII.GetString(session.Sink.Single().Body));
+    }
+
+    [Fact]
+    public async Task DataAfterBdatIsRefused()
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync("BDAT 3\r\nabcDATA\r\n");
+        ReplyAssert.Code("250 2.0.0 3 octets", await session.ReadReplyAsync());
+        ReplyAssert.Code("503 5.5.1", await session.ReadReplyAsync());
+    }
+
+    [Fact]
+    public async Task OversizedChunkIsReadAndDiscardedThenRefusedAndLaterChunksToo()
+    {
+        await using var session = await OpenAsync(o => o.MaxMessageSize = 1024);
+        var big = new string('z', 2000);
+        // RFC 3030 2: pipelined chunks after a failed one are accepted and discarded.
+        await session.SendAsync($"BDAT 2000\r\n{big}BDAT 5 LAST\r\nhello");
+        ReplyAssert.Code("552 5.3.4", await session.ReadReplyAsync());
+        ReplyAssert.Code("503 5.5.1", await session.ReadReplyAsync());
+        await session.SendAsync("NOOP\r\n");
+        ReplyAssert.Code("250 2.0.0 OK", await session.ReadReplyAsync());
+        // Refused before any octet reached the sink: no message was even begun.
+        Assert.Empty(session.Sink.Delivered);
+        Assert.Empty(session.Sink.Aborted);
+    }
+
+    [Fact]
+    public async Task BdatWithGarbageAfterTheSizeStillSkipsItsChunk()
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync("BDAT 4 NOW\r\nQUITNOOP\r\n");
+        ReplyAssert.Code("501 5.5.4", await session.ReadReplyAsync());
+        ReplyAssert.Code("250 2.0.0 OK", await session.ReadReplyAsync());
+    }
+
+    [Fact]
+    public async Task BdatWithoutASizeClosesTheConnection()
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync("BDAT lots\r\nQUIT\r\n");
+        Assert.Equal(["421 4.5.0 Invalid BDAT chunk size, closing connection"], await session.ReadToEndAsync());
+        await session.WaitForEndAsync();
+    }
+
+    [Fact]
+    public async Task RsetAbandonsAnOpenChunkSequence()
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync("BDAT 3\r\nabcRSET\r\n");
+        await session.ReadRepliesAsync(2);
+        await session.SendAsync("NOOP\r\n");
+        ReplyAssert.Code("250", await session.ReadReplyAsync());
+        Assert.Empty(session.Sink.Delivered);
+        Assert.Single(session.Sink.Aborted);
+    }
+
+    [Fact]
+    public async Task ChunkLargerThanTheBodyBufferIsStreamedWhole()
+    {
+        await using var session = await OpenAsync(o => o.BodyChunkSize = 4096);
+        var body = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 3000).Select(i => $"{i}\r\n")));
+        var command = Encoding.ASCII.GetBytes($"BDAT {body.Length} LAST\r\n");
+        var send = session.SendAsync([.. command, .. body], segmentSize: 777);
+        ReplyAssert.Code("250 2.0.0 OK", await session.ReadReplyAsync());
+        await send;
+        Assert.Equal(body, session.Sink.Single().Body);
+    }
+
+    [Fact]
+    public async Task ClientThatDisconnectsMidChunkDeliversNothing()
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync("BDAT 100 LAST\r\nonly a little");
+        await session.FinishSendingAsync();
+        await session.WaitForEndAsync();
+        Assert.Empty(session.Sink.Delivered);
+        Assert.Single(session.Sink.Aborted);
+    }
+}
