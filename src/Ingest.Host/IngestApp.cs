@@ -12,7 +12,9 @@ public static class IngestApp
 {
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json ships beside the binary; relative paths in it (the Maildir) stay relative
+        // to the working directory, as an operator expects.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var services = builder.Services;
 
         Bind<SmtpOptions, SmtpOptionsValidator>(services, SmtpOptions.Section);

@@ -1,0 +1,29 @@
+# Multi-stage build of the gateway image. Build: docker build -t ingest .
+# Run:   docker run -p 2525:2525 -v ingest-mail:/var/mail/ingest ingest
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /source
+# Restore first, from the project files alone, so the layer is cached across source edits.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/Ingest.Protocol/Ingest.Protocol.csproj src/Ingest.Protocol/
+COPY src/Ingest.Delivery/Ingest.Delivery.csproj src/Ingest.Delivery/
+COPY src/Ingest.Delivery.Maildir/Ingest.Delivery.Maildir.csproj src/Ingest.Delivery.Maildir/
+COPY src/Ingest.Session/Ingest.Session.csproj src/Ingest.Session/
+COPY src/Ingest.Transport/Ingest.Transport.csproj src/Ingest.Transport/
+COPY src/Ingest.Host/Ingest.Host.csproj src/Ingest.Host/
+RUN dotnet restore src/Ingest.Host/Ingest.Host.csproj
+COPY src/ src/
+RUN dotnet publish src/Ingest.Host/Ingest.Host.csproj -c Release --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app .
+RUN mkdir -p /var/mail/ingest && chown app:app /var/mail/ingest
+ENV Ingest__Maildir__Path=/var/mail/ingest \
+    Ingest__Server__Endpoints__0=0.0.0.0:2525 \
+    DOTNET_gcServer=1
+VOLUME /var/mail/ingest
+EXPOSE 2525
+# The aspnet image's unprivileged user; bind 2525 (or grant NET_BIND_SERVICE to use 25).
+USER app
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["dotnet", "Ingest.Host.dll"]
