@@ -36,13 +36,19 @@ public static class CommandParser
                 Verb = verb,
                 Rejection = hasArguments ? Rejection.ArgumentsNotAllowed : Rejection.None,
             },
-            // RFC 5321 4.1.1.6: VRFY takes a string; 4.1.1.8/4.1.1.9: NOOP and HELP take an optional one.
+            // RFC 5321 4.1.1.6: VRFY takes a String; 4.1.1.8/4.1.1.9: NOOP and HELP take an optional one.
+            // String = Atom / Quoted-string (4.1.2) admits no control character, so NUL and other
+            // CTLs are refused here as in every other command rather than silently ignored.
             SmtpVerb.Vrfy => new SmtpCommand
             {
                 Verb = verb,
-                Rejection = arguments.IsEmpty ? Rejection.InvalidArguments : Rejection.None,
+                Rejection = arguments.IsEmpty || HasControl(arguments) ? Rejection.InvalidArguments : Rejection.None,
             },
-            SmtpVerb.Noop or SmtpVerb.Help => new SmtpCommand { Verb = verb },
+            SmtpVerb.Noop or SmtpVerb.Help => new SmtpCommand
+            {
+                Verb = verb,
+                Rejection = HasControl(arguments) ? Rejection.InvalidArguments : Rejection.None,
+            },
             _ => new SmtpCommand { Verb = verb, Rejection = Rejection.NotImplemented },
         };
     }
@@ -275,6 +281,10 @@ public static class CommandParser
         // The size is known even when the rest is wrong: the chunk is still read and discarded.
         return new SmtpCommand { Verb = SmtpVerb.Bdat, ChunkSize = (long)size, IsLastChunk = last, Rejection = rejection };
     }
+
+    // RFC 5234 B.1: CTL = %x00-1F / %x7F.
+    private static bool HasControl(ReadOnlySpan<byte> text) =>
+        text.IndexOfAnyInRange((byte)0x00, (byte)0x1F) >= 0 || text.Contains((byte)0x7F);
 
     private static bool TryStripPrefix(ref ReadOnlySpan<byte> arguments, ReadOnlySpan<byte> prefix)
     {

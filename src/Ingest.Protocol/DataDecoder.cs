@@ -24,6 +24,10 @@ public struct DataDecoder
     private readonly BareLineEndingPolicy _policy;
     private State _state;
 
+    // The CR of a CRLF went out but the output had no room for the LF: it is written first on
+    // the next call, so any non-empty output makes progress (a 1-byte buffer cannot livelock).
+    private bool _lfOwed;
+
     public DataDecoder(BareLineEndingPolicy policy)
     {
         _policy = policy;
@@ -47,6 +51,18 @@ public struct DataDecoder
         var status = OperationStatus.NeedMoreData;
         while (status == OperationStatus.NeedMoreData && i < input.Length)
         {
+            if (_lfOwed)
+            {
+                if (w == output.Length)
+                {
+                    status = OperationStatus.DestinationTooSmall;
+                    break;
+                }
+
+                output[w++] = (byte)'\n';
+                _lfOwed = false;
+            }
+
             switch (_state)
             {
                 case State.LineStart:
@@ -98,14 +114,13 @@ public struct DataDecoder
                 case State.Cr:
                     if (input[i] == (byte)'\n')
                     {
-                        if (output.Length - w < 2)
+                        if (w == output.Length)
                         {
                             status = OperationStatus.DestinationTooSmall;
                             break;
                         }
 
-                        output[w++] = (byte)'\r';
-                        output[w++] = (byte)'\n';
+                        EmitCrLf(output, ref w);
                         i++;
                         _state = State.LineStart;
                     }
@@ -184,7 +199,7 @@ public struct DataDecoder
                 return OperationStatus.NeedMoreData;
             }
 
-            // A bare LF, consumed now; under Normalize it needs two bytes of space.
+            // A bare LF, consumed now; under Normalize it needs output space.
             if (!TryEmitBareLineEnding(output, ref w))
             {
                 i = at;
@@ -204,14 +219,25 @@ public struct DataDecoder
             return true;
         }
 
-        if (output.Length - w < 2)
+        if (w == output.Length)
         {
             return false;
         }
 
-        output[w++] = (byte)'\r';
-        output[w++] = (byte)'\n';
+        EmitCrLf(output, ref w);
         return true;
+    }
+
+    private void EmitCrLf(Span<byte> output, ref int w)
+    {
+        output[w++] = (byte)'\r';
+        if (w == output.Length)
+        {
+            _lfOwed = true;
+            return;
+        }
+
+        output[w++] = (byte)'\n';
     }
 
     private static void Copy(ReadOnlySpan<byte> input, int from, int to, Span<byte> output, ref int w)

@@ -39,7 +39,8 @@ public static class PathParser
 
         var i = 1;
         // A-d-l (source route): accepted and ignored, RFC 5321 4.1.1.3 and appendix C.
-        if (text[i] == (byte)'@')
+        var routed = text[i] == (byte)'@';
+        if (routed)
         {
             if (!SkipSourceRoute(text, ref i))
             {
@@ -61,7 +62,8 @@ public static class PathParser
 
         if (text[i] == (byte)'>')
         {
-            if (!allowBarePostmaster || !System.Text.Ascii.EqualsIgnoreCase(text[start..i], "postmaster"u8))
+            // "<Postmaster>" has no route in the grammar (RFC 5321 4.1.1.3).
+            if (!allowBarePostmaster || routed || !System.Text.Ascii.EqualsIgnoreCase(text[start..i], "postmaster"u8))
             {
                 return PathStatus.Invalid;
             }
