@@ -7,45 +7,83 @@ using Ingest.Delivery;
 namespace Ingest.Session;
 
 /// <summary>
-/// The RFC 5321 4.4 trace header prepended to every message:
+/// The RFC 5321 4.4 trace header prepended to every message, written straight into the body
+/// buffer (no intermediate strings):
 /// Received: from helo ([ip]) by host (Ingest) with PROTOCOL id ID [for &lt;rcpt&gt;]; date
 /// The HELO name and addresses were validated by the parser, so no raw client bytes go in.
 /// </summary>
 internal static class ReceivedHeader
 {
-    public static byte[] Build(string hostName, MessageEnvelope envelope)
+    /// <summary>Largest header this can produce: HELO and recipient are bounded by the parser's 255/256-octet limits.</summary>
+    public const int MaxLength = 1024;
+
+    public static int Write(Span<byte> destination, ReadOnlySpan<byte> hostName, MessageEnvelope envelope)
     {
-        var builder = new StringBuilder(256);
-        builder.Append("Received: from ").Append(envelope.HeloName);
+        var writer = new SpanWriter(destination);
+        writer.Append("Received: from "u8);
+        writer.AppendAscii(envelope.HeloName);
         if (envelope.ClientEndPoint is { } client)
         {
-            builder.Append(" (").Append(AddressLiteral(client.Address)).Append(')');
+            writer.Append(" ("u8);
+            writer.AppendAddressLiteral(client.Address);
+            writer.Append(")"u8);
         }
 
-        builder.Append("\r\n\tby ").Append(hostName).Append(" (Ingest) with ").Append(envelope.Protocol)
-            .Append(" id ").Append(envelope.MessageId);
+        writer.Append("\r\n\tby "u8);
+        writer.Append(hostName);
+        writer.Append(" (Ingest) with "u8);
+        writer.AppendAscii(envelope.Protocol);
+        writer.Append(" id "u8);
+        writer.AppendAscii(envelope.MessageId);
         // Naming the recipient only when there is one keeps the others private (RFC 5321 7.2).
         if (envelope.Recipients.Count == 1)
         {
-            builder.Append("\r\n\tfor <").Append(envelope.Recipients[0]).Append('>');
+            writer.Append("\r\n\tfor <"u8);
+            writer.AppendUtf8(envelope.Recipients[0]);
+            writer.Append(">"u8);
         }
 
-        builder.Append(";\r\n\t")
-            .Append(envelope.ReceivedAt.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture))
-            .Append("\r\n");
-        return Encoding.UTF8.GetBytes(builder.ToString());
+        writer.Append(";\r\n\t"u8);
+        // RFC 5322 3.3 date-time, always in UTC.
+        writer.AppendDate(envelope.ReceivedAt.UtcDateTime);
+        writer.Append("\r\n"u8);
+        return writer.Length;
     }
 
-    /// <summary>RFC 5321 4.1.3 address literal: [192.0.2.1] or [IPv6:2001:db8::1].</summary>
-    public static string AddressLiteral(IPAddress address)
+    private ref struct SpanWriter(Span<byte> destination)
     {
-        if (address.IsIPv4MappedToIPv6)
+        private readonly Span<byte> _destination = destination;
+
+        public int Length { get; private set; }
+
+        public void Append(scoped ReadOnlySpan<byte> bytes)
         {
-            address = address.MapToIPv4();
+            bytes.CopyTo(_destination[Length..]);
+            Length += bytes.Length;
         }
 
-        return address.AddressFamily == AddressFamily.InterNetworkV6
-            ? $"[IPv6:{address}]"
-            : $"[{address}]";
+        public void AppendAscii(string text) => Length += Encoding.ASCII.GetBytes(text, _destination[Length..]);
+
+        public void AppendUtf8(string text) => Length += Encoding.UTF8.GetBytes(text, _destination[Length..]);
+
+        public void AppendAddressLiteral(IPAddress address)
+        {
+            // RFC 5321 4.1.3 address literal: [192.0.2.1] or [IPv6:2001:db8::1].
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
+
+            Append(address.AddressFamily == AddressFamily.InterNetworkV6 ? "[IPv6:"u8 : "["u8);
+            address.TryFormat(_destination[Length..], out var written);
+            Length += written;
+            Append("]"u8);
+        }
+
+        public void AppendDate(DateTime utc)
+        {
+            utc.TryFormat(_destination[Length..], out var written, "ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
+            Length += written;
+        }
     }
 }

@@ -120,10 +120,13 @@ public sealed partial class SmtpSession
 
         DeliveryResult result;
         IMessageWriter? writer = null;
+        _body ??= ArrayPool<byte>.Shared.Rent(Math.Max(_options.BodyChunkSize, ReceivedHeader.MaxLength));
         try
         {
             writer = await _server.Sink.BeginAsync(envelope, _aborted);
-            result = await writer.WriteAsync(ReceivedHeader.Build(_server.HostName, envelope), _aborted);
+            // The trace header is the first write: a sink that cannot take it fails before the 354.
+            var length = ReceivedHeader.Write(_body, _server.Replies.HostName, envelope);
+            result = await writer.WriteAsync(_body.AsMemory(0, length), _aborted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -131,6 +134,7 @@ public sealed partial class SmtpSession
             result = DeliveryResult.Temporary(exception.Message);
         }
 
+        _bodyFill = 0;
         if (!result.IsAccepted)
         {
             RecordSinkFailure(result);
@@ -143,8 +147,6 @@ public sealed partial class SmtpSession
         }
 
         _transaction.Writer = writer;
-        _body ??= ArrayPool<byte>.Shared.Rent(_options.BodyChunkSize);
-        _bodyFill = 0;
         return true;
     }
 
