@@ -52,7 +52,6 @@ public sealed partial class SmtpSession
     private bool _extended;
     private int _errors;
     private bool _unflushed;
-    private bool _clientFinished;
     private string _endReason = "closed by client";
 
     private ITimer? _timer;
@@ -166,7 +165,6 @@ public sealed partial class SmtpSession
             _input.AdvanceTo(consumed, examined);
         }
 
-        _clientFinished = result.IsCompleted;
         switch (step)
         {
             case Step.BeginData:
