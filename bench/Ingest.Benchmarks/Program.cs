@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// Pick benchmarks with --filter, a job with --job (docs/benchmarks.md).
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,0 +1,179 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ingest.LoadTest;
+
+/// <summary>The command line: options, help texts, validation, and the mapping to <see cref="LoadOptions"/>.</summary>
+internal static class LoadCommand
+{
+    private static readonly Option<string> Host = new("--host") { Description = "Gateway address or name.", DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<int> Port = new("--port") { Description = "Gateway SMTP port.", DefaultValueFactory = _ => 2525 };
+    private static readonly Option<int> Connections = new("--connections", "-c") { Description = "Concurrent SMTP connections.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int?> PerConnection = new("--messages-per-connection", "-m") { Description = "Messages each connection sends (default 100 unless --total)." };
+    private static readonly Option<int?> Total = new("--total", "-t") { Description = "Messages in all, shared out among the connections." };
+    private static readonly Option<int> Size = new("--size") { Description = "Message size in octets, with optional k or m suffix (1024-based).", DefaultValueFactory = _ => 1024, CustomParser = ParseSize };
+    private static readonly Option<string?> SizeDist = new("--size-dist") { Description = "Weighted sizes, e.g. \"1k:50,10k:40,100k:10\"; overrides --size." };
+    private static readonly Option<string?> EmlDir = new("--eml-dir") { Description = "Send the *.eml files in this directory in turn instead of generated messages." };
+    private static readonly Option<string> Pipelining = new("--pipelining") { Description = "Group MAIL/RCPT/DATA per RFC 2920.", DefaultValueFactory = _ => "on" };
+    private static readonly Option<bool> Bdat = new("--bdat") { Description = "Send each message as one BDAT ... LAST (RFC 3030) instead of DATA." };
+    private static readonly Option<double?> Rate = new("--rate") { Description = "Open-loop target in messages per second (default: as fast as possible)." };
+    private static readonly Option<double> Duration = new("--duration", "-d") { Description = "Hard limit on the run in seconds; with --idle-connections, how long to hold them.", DefaultValueFactory = _ => 60 };
+    private static readonly Option<string?> Json = new("--json") { Description = "Also write the report as JSON to this file." };
+    private static readonly Option<string?> Svg = new("--svg") { Description = "Write throughput per second and a latency histogram as SVG to this file." };
+    private static readonly Option<string?> VerifyMaildir = new("--verify-maildir") { Description = "After the run, check DIR/new holds every accepted message exactly once, byte for byte." };
+    private static readonly Option<int?> Idle = new("--idle-connections") { Description = "Instead of sending mail: open N connections, EHLO, hold them for --duration, QUIT." };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed for the size draws.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<bool> AllowNonLoopback = new("--allow-non-loopback") { Description = "Permit a target outside 127.0.0.0/8 and ::1." };
+
+    public static RootCommand Create()
+    {
+        Pipelining.AcceptOnlyFromAmong("on", "off");
+        var root = new RootCommand("Load generator and delivery verifier for the Ingest SMTP gateway.")
+        {
+            Host, Port, Connections, PerConnection, Total, Size, SizeDist, EmlDir, Pipelining, Bdat, Rate, Duration,
+            Json, Svg, VerifyMaildir, Idle, Seed, AllowNonLoopback,
+        };
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            var options = await BindAsync(result, cancellationToken);
+            return options is null ? ExitCodes.Usage : await LoadTestRun.RunAsync(options, cancellationToken);
+        });
+        return root;
+    }
+
+    /// <summary>Checks done on the parse result, where defaults are applied (a command validator sees unset options as 0).</summary>
+    private static List<string> Validate(ParseResult result)
+    {
+        var errors = new List<string>();
+        Range(result, errors, Port, 1, 65535);
+        Range(result, errors, Connections, 1, 100_000);
+        if (result.GetValue(PerConnection) is { } perConnection && perConnection < 1)
+        {
+            errors.Add("--messages-per-connection must be at least 1.");
+        }
+
+        if (result.GetValue(Total) is { } total && total < 1)
+        {
+            errors.Add("--total must be at least 1.");
+        }
+
+        if (result.GetValue(PerConnection) is not null && result.GetValue(Total) is not null)
+        {
+            errors.Add("Give --messages-per-connection or --total, not both.");
+        }
+
+        if (result.GetValue(SizeDist) is { } dist && !SizeDistribution.TryParse(dist, out _, out var error))
+        {
+            errors.Add("--size-dist: " + error);
+        }
+
+        if (result.GetValue(Rate) is { } rate && !(rate > 0 && rate <= 1_000_000))
+        {
+            errors.Add("--rate must be a positive number of messages per second.");
+        }
+
+        if (!(result.GetValue(Duration) is > 0 and <= 86_400))
+        {
+            errors.Add("--duration must be between 0 and 86400 seconds.");
+        }
+
+        if (result.GetValue(Idle) is { } idle && idle is < 1 or > 100_000)
+        {
+            errors.Add("--idle-connections must be between 1 and 100000.");
+        }
+
+        if (result.GetValue(EmlDir) is { } eml && !Directory.Exists(eml))
+        {
+            errors.Add($"--eml-dir: {eml} is not a directory.");
+        }
+
+        if (result.GetValue(VerifyMaildir) is { } maildir && !Directory.Exists(Path.Combine(maildir, "new")))
+        {
+            errors.Add($"--verify-maildir: {maildir} has no new/ directory.");
+        }
+
+        return errors;
+    }
+
+    private static async Task<LoadOptions?> BindAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        var errors = Validate(result);
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                await Console.Error.WriteLineAsync(error);
+            }
+
+            return null;
+        }
+
+        var host = result.GetValue(Host)!;
+        IPAddress address;
+        try
+        {
+            address = IPAddress.TryParse(host, out var literal)
+                ? literal
+                : (await Dns.GetHostAddressesAsync(host, cancellationToken))[0];
+        }
+        catch (SocketException exception)
+        {
+            await Console.Error.WriteLineAsync($"--host: cannot resolve {host}: {exception.Message}");
+            return null;
+        }
+
+        // Load belongs on machines you own: anything but loopback has to be asked for by name.
+        if (!IPAddress.IsLoopback(address) && !result.GetValue(AllowNonLoopback))
+        {
+            await Console.Error.WriteLineAsync($"--host: {address} is not a loopback address; add --allow-non-loopback if you mean it.");
+            return null;
+        }
+
+        var sizes = result.GetValue(SizeDist) is { } dist && SizeDistribution.TryParse(dist, out var parsed, out _)
+            ? parsed
+            : SizeDistribution.Single(result.GetValue(Size));
+        var perConnection = result.GetValue(PerConnection);
+        var total = result.GetValue(Total);
+        return new LoadOptions
+        {
+            EndPoint = new IPEndPoint(address, result.GetValue(Port)),
+            Connections = result.GetValue(Connections),
+            MessagesPerConnection = total is null ? perConnection ?? 100 : null,
+            Total = total,
+            Sizes = sizes,
+            EmlDirectory = result.GetValue(EmlDir),
+            Pipelining = result.GetValue(Pipelining) == "on",
+            Bdat = result.GetValue(Bdat),
+            Rate = result.GetValue(Rate),
+            Duration = TimeSpan.FromSeconds(result.GetValue(Duration)),
+            JsonPath = result.GetValue(Json),
+            SvgPath = result.GetValue(Svg),
+            VerifyMaildir = result.GetValue(VerifyMaildir),
+            IdleConnections = result.GetValue(Idle),
+            Seed = result.GetValue(Seed),
+        };
+    }
+
+    private static int ParseSize(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (ByteSize.TryParse(text, out var bytes))
+        {
+            return bytes;
+        }
+
+        result.AddError($"--size: '{text}' is not a size (bytes, or with a k or m suffix, at most 256m).");
+        return 0;
+    }
+
+    private static void Range(ParseResult result, List<string> errors, Option<int> option, int min, int max)
+    {
+        var value = result.GetValue(option);
+        if (value < min || value > max)
+        {
+            errors.Add($"{option.Name} must be between {min} and {max}.");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+
+namespace Ingest.LoadTest;
+
+/// <summary>One run's settings, validated by <see cref="LoadCommand"/> before anything connects.</summary>
+internal sealed record LoadOptions
+{
+    public required IPEndPoint EndPoint { get; init; }
+
+    public int Connections { get; init; } = 1;
+
+    /// <summary>Messages each connection sends; null when <see cref="Total"/> is shared out instead.</summary>
+    public int? MessagesPerConnection { get; init; }
+
+    public int? Total { get; init; }
+
+    public required SizeDistribution Sizes { get; init; }
+
+    public string? EmlDirectory { get; init; }
+
+    public bool Pipelining { get; init; } = true;
+
+    public bool Bdat { get; init; }
+
+    /// <summary>Open-loop target in messages per second; null for as fast as possible.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Hard bound on the run; in idle mode, how long the connections are held.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public string? JsonPath { get; init; }
+
+    public string? SvgPath { get; init; }
+
+    public string? VerifyMaildir { get; init; }
+
+    public int? IdleConnections { get; init; }
+
+    public int Seed { get; init; }
+
+    /// <summary>The message count the run aims for, before the duration cuts it short.</summary>
+    public long PlannedMessages => Total ?? (long)Connections * (MessagesPerConnection ?? 0);
+}

@@ -1,0 +1,13 @@
+namespace Ingest.LoadTest;
+
+/// <summary>
+/// How one message ended: the reply code that decided it (the final reply to the data, or the
+/// first refusal before it) and, when the data was sent, the end-of-data to final-reply time.
+/// </summary>
+internal readonly record struct MessageOutcome(int Code, TimeSpan? Latency)
+{
+    public bool Accepted => Code is >= 200 and < 300;
+
+    /// <summary>RFC 5321 3.8: after 421 the server closes the connection.</summary>
+    public bool ConnectionClosing => Code == 421;
+}

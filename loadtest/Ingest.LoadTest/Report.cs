@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Ingest.LoadTest;
+
+/// <summary>Turns a run into a <see cref="LoadReport"/>, a table on stdout and a JSON file.</summary>
+internal static class Report
+{
+    // MB is 10^6 octets of message content accepted (as stored, before dot-stuffing).
+    private const double Megabyte = 1_000_000;
+
+    public static LoadReport Build(LoadOptions options, LoadRunner runner, RunStatistics stats, VerificationResult? verification)
+    {
+        var elapsed = runner.Elapsed.TotalSeconds;
+        var notes = new List<string>();
+        if (runner.CutShort)
+        {
+            notes.Add($"--duration {options.Duration.TotalSeconds:0.#} s ended the run before all {options.PlannedMessages} messages were sent.");
+        }
+
+        if (runner.PipeliningFellBack)
+        {
+            notes.Add("The server did not offer PIPELINING; commands were sent one by one.");
+        }
+
+        return new LoadReport(
+            Target: options.EndPoint.ToString(),
+            Connections: options.Connections,
+            Transfer: (options.Bdat ? "BDAT" : "DATA") + (options.Pipelining ? ", pipelined" : ", one command at a time"),
+            Messages: options.EmlDirectory is { } eml ? "files from " + eml : "generated, sizes " + options.Sizes,
+            TargetRate: options.Rate,
+            DurationLimitSeconds: options.Duration.TotalSeconds,
+            CutShortByDuration: runner.CutShort,
+            ElapsedSeconds: elapsed,
+            Attempted: stats.Attempted,
+            Replied250: stats.Codes.GetValueOrDefault(250),
+            OtherCodes: stats.Codes.Where(pair => pair.Key != 250).OrderBy(pair => pair.Key)
+                .ToDictionary(pair => pair.Key.ToString(CultureInfo.InvariantCulture), pair => pair.Value),
+            Unanswered: stats.Unanswered,
+            ConnectionsOpened: stats.ConnectionsOpened,
+            ConnectionErrors: stats.ConnectionErrors.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToDictionary(),
+            MessagesPerSecond: elapsed > 0 ? stats.Accepted / elapsed : 0,
+            MegabytesPerSecond: elapsed > 0 ? stats.AcceptedBytes / Megabyte / elapsed : 0,
+            LatencyMs: stats.Latency.Summarize(),
+            MaxScheduleLagMs: options.Rate is null ? null : stats.MaxScheduleLag.TotalMilliseconds,
+            Timeline: stats.Timeline.Samples(),
+            Verification: verification,
+            Notes: notes);
+    }
+
+    public static void Print(LoadReport report, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"Ingest load test against {report.Target}: {report.Connections} connection(s), {report.Transfer}, {report.Messages}");
+        if (report.TargetRate is { } rate)
+        {
+            output.WriteLine(Invariant($"Open loop at {rate:0.##} msgs/s; largest lag behind schedule {report.MaxScheduleLagMs:0.##} ms"));
+        }
+
+        Section(output, "Messages");
+        Row(output, "attempted", report.Attempted);
+        Row(output, "250", report.Replied250);
+        foreach (var (code, count) in report.OtherCodes)
+        {
+            Row(output, code, count);
+        }
+
+        Row(output, "no final reply", report.Unanswered);
+        Section(output, "Connections");
+        Row(output, "opened", report.ConnectionsOpened);
+        Row(output, "errors", report.ConnectionErrorCount);
+        foreach (var (reason, count) in report.ConnectionErrors)
+        {
+            Row(output, "  " + reason, count);
+        }
+
+        Section(output, "Throughput");
+        Row(output, "elapsed", Invariant($"{report.ElapsedSeconds:0.00} s (limit {report.DurationLimitSeconds:0.#} s)"));
+        Row(output, "messages/s", Invariant($"{report.MessagesPerSecond:0.0}"));
+        Row(output, "MB/s", Invariant($"{report.MegabytesPerSecond:0.00}"));
+        var latency = report.LatencyMs;
+        Section(output, Invariant($"Latency, end of data to final reply ({latency.Count} samples)"));
+        foreach (var (name, value) in new[] { ("p50", latency.P50), ("p90", latency.P90), ("p99", latency.P99), ("max", latency.Max) })
+        {
+            Row(output, name, Invariant($"{value:0.000} ms"));
+        }
+
+        if (report.Verification is { } verification)
+        {
+            PrintVerification(verification, output);
+        }
+
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine("Note: " + note);
+        }
+    }
+
+    public static void Print(IdleResult result, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("Ingest idle connection test");
+        Row(output, "requested", result.Requested);
+        Row(output, "established (EHLO done)", result.Established);
+        foreach (var (reason, count) in result.ConnectFailures)
+        {
+            Row(output, "  failed: " + reason, count);
+        }
+
+        var notTried = result.Requested - result.Established - result.ConnectFailures.Values.Sum();
+        if (notTried > 0)
+        {
+            Row(output, "  not attempted in time", notTried);
+        }
+
+        Row(output, "held for", Invariant($"{result.HeldSeconds:0.0} s"));
+        Row(output, "stayed open", result.StayedOpen);
+        foreach (var (reason, count) in result.ClosedEarly)
+        {
+            Row(output, "  closed early: " + reason, count);
+        }
+
+        if (result.FirstCloseSeconds is { } first)
+        {
+            Row(output, "  first early close at", Invariant($"{first:0.0} s"));
+        }
+
+        Row(output, "QUIT answered 221", result.QuitAnswered221);
+    }
+
+    public static async Task WriteJsonAsync<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        await using var file = File.Create(path);
+        await JsonSerializer.SerializeAsync(file, value, type);
+    }
+
+    private static void PrintVerification(VerificationResult verification, TextWriter output)
+    {
+        Section(output, "Verification of " + verification.Directory);
+        Row(output, "files", verification.Files);
+        Row(output, "accepted by the gateway", verification.Accepted);
+        Row(output, "found", verification.Found);
+        Row(output, "lost", verification.Lost);
+        Row(output, "duplicated", verification.Duplicated);
+        Row(output, "corrupted", verification.Corrupted);
+        Row(output, "stored without a 250", verification.DeliveredWithout250);
+        Row(output, "from other runs", verification.FromOtherRuns);
+        Row(output, "without an id header", verification.WithoutIdHeader);
+        foreach (var (name, sample) in new[] { ("lost", verification.LostSample), ("duplicated", verification.DuplicatedSample), ("corrupted", verification.CorruptedSample) })
+        {
+            if (sample.Count > 0)
+            {
+                output.WriteLine($"  {name}, e.g.: {string.Join(", ", sample)}");
+            }
+        }
+
+        output.WriteLine(verification.Passed ? "  PASSED: nothing lost or corrupted" : "  FAILED: messages lost or corrupted");
+    }
+
+    private static void Section(TextWriter output, string title)
+    {
+        output.WriteLine();
+        output.WriteLine(title);
+    }
+
+    private static void Row(TextWriter output, string label, long value) =>
+        Row(output, label, value.ToString("N0", CultureInfo.InvariantCulture));
+
+    private static void Row(TextWriter output, string label, string value) =>
+        output.WriteLine($"  {label,-44}{value,12}");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+
+namespace Ingest.LoadTest;
+
+/// <summary>What was sent and how each message was answered, by id: the verifier's reference.</summary>
+internal sealed class SentLedger
+{
+    private readonly ConcurrentDictionary<Guid, SentRecord> _records = new();
+
+    public int Count => _records.Count;
+
+    public IEnumerable<SentRecord> Records => _records.Values;
+
+    public SentRecord Add(OutgoingMessage message)
+    {
+        var record = new SentRecord(message.Id, message.Sha256, message.Content.Length);
+        _records[message.Id] = record;
+        return record;
+    }
+
+    public bool TryGet(Guid id, out SentRecord record) => _records.TryGetValue(id, out record!);
+}
+
+internal sealed class SentRecord(Guid id, byte[] sha256, int size)
+{
+    public Guid Id { get; } = id;
+
+    public byte[] Sha256 { get; } = sha256;
+
+    public int Size { get; } = size;
+
+    /// <summary>The reply code that decided the message; 0 while none came (or never will).</summary>
+    public int Code { get; set; }
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ingest.LoadTest;
+
+/// <summary>
+/// One SMTP connection over a raw socket: greeting, EHLO, then messages by DATA or BDAT, with or
+/// without RFC 2920 pipelining, then QUIT.
+/// </summary>
+internal sealed class SmtpLoadClient : IAsyncDisposable
+{
+    public const string Sender = "loadtest@loadtest.example";
+    public const string Recipient = "sink@ingest.example";
+
+    private static readonly byte[] DataCommand = "DATA\r\n"u8.ToArray();
+    private static readonly byte[] RsetCommand = "RSET\r\n"u8.ToArray();
+    private static readonly byte[] QuitCommand = "QUIT\r\n"u8.ToArray();
+
+    private readonly NetworkStream _stream;
+    private readonly ReplyReader _replies;
+
+    private SmtpLoadClient(Socket socket)
+    {
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _replies = new ReplyReader(_stream);
+    }
+
+    public bool Pipelining { get; private set; }
+
+    public bool Chunking { get; private set; }
+
+    /// <summary>Connects, reads the 220 greeting and sends EHLO; a refusal throws <see cref="SmtpReplyException"/>.</summary>
+    public static async Task<SmtpLoadClient> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SmtpLoadClient? client = null;
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken);
+            client = new SmtpLoadClient(socket);
+            await client.GreetAsync(cancellationToken);
+            return client;
+        }
+        catch
+        {
+            if (client is not null)
+            {
+                await client.DisposeAsync();
+            }
+            else
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    public async Task<MessageOutcome> SendAsync(OutgoingMessage message, bool pipelining, bool bdat, CancellationToken cancellationToken)
+    {
+        var envelope = Envelope(message, bdat);
+        var payload = bdat ? message.Content : DotStuffer.ToDataWire(message.Content);
+        var outcome = pipelining
+            ? await SendPipelinedAsync(envelope, payload, bdat, cancellationToken)
+            : await SendOneByOneAsync(envelope, payload, bdat, cancellationToken);
+        if (!outcome.Accepted && !outcome.ConnectionClosing)
+        {
+            // Whatever stage failed, RSET leaves no half transaction behind (RFC 5321 4.1.1.5).
+            await WriteAsync(RsetCommand, cancellationToken);
+            await _replies.ReadAsync(cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    public async Task<int> QuitAsync(CancellationToken cancellationToken)
+    {
+        await WriteAsync(QuitCommand, cancellationToken);
+        return await _replies.ReadAsync(cancellationToken);
+    }
+
+    /// <summary>Sends QUIT without reading the reply: for a connection whose replies another task reads.</summary>
+    public ValueTask WriteQuitAsync(CancellationToken cancellationToken) => WriteAsync(QuitCommand, cancellationToken);
+
+    /// <summary>The next reply the server sends of its own accord, such as a 421 before it closes.</summary>
+    public ValueTask<int> ReadReplyAsync(CancellationToken cancellationToken) => _replies.ReadAsync(cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _stream.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The commands before the payload: MAIL, RCPT, and DATA or the one BDAT ... LAST.</summary>
+    private static byte[][] Envelope(OutgoingMessage message, bool bdat)
+    {
+        var size = message.Content.Length.ToString(CultureInfo.InvariantCulture);
+        // RFC 1870 SIZE always; RFC 6152 BODY=8BITMIME only for content that needs it.
+        var mail = Encoding.ASCII.GetBytes($"MAIL FROM:<{Sender}> SIZE={size}{(message.EightBit ? " BODY=8BITMIME" : "")}\r\n");
+        var rcpt = Encoding.ASCII.GetBytes($"RCPT TO:<{Recipient}>\r\n");
+        var last = bdat ? Encoding.ASCII.GetBytes($"BDAT {size} LAST\r\n") : DataCommand;
+        return [mail, rcpt, last];
+    }
+
+    /// <summary>
+    /// RFC 2920 3.1: MAIL and RCPT go in one group that DATA ends; the body and its terminator
+    /// follow the 354. BDAT with its chunk may join the group (RFC 3030 4.2), so a BDAT message is
+    /// one write and three replies.
+    /// </summary>
+    private async Task<MessageOutcome> SendPipelinedAsync(byte[][] envelope, byte[] payload, bool bdat, CancellationToken cancellationToken)
+    {
+        await WriteAsync([.. envelope[0], .. envelope[1], .. envelope[2]], cancellationToken);
+        var started = 0L;
+        if (bdat)
+        {
+            await WriteAsync(payload, cancellationToken);
+            started = Stopwatch.GetTimestamp();
+        }
+
+        var mail = await _replies.ReadAsync(cancellationToken);
+        var rcpt = await _replies.ReadAsync(cancellationToken);
+        var last = await _replies.ReadAsync(cancellationToken);
+        if (bdat)
+        {
+            var latency = Stopwatch.GetElapsedTime(started);
+            return new MessageOutcome(FirstFailure(mail, rcpt) ?? last, latency);
+        }
+
+        if (last != 354)
+        {
+            return new MessageOutcome(FirstFailure(mail, rcpt) ?? last, null);
+        }
+
+        return await SendDataAsync(payload, cancellationToken);
+    }
+
+    private async Task<MessageOutcome> SendOneByOneAsync(byte[][] envelope, byte[] payload, bool bdat, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            await WriteAsync(envelope[i], cancellationToken);
+            var code = await _replies.ReadAsync(cancellationToken);
+            if (code is < 200 or >= 300)
+            {
+                return new MessageOutcome(code, null);
+            }
+        }
+
+        if (bdat)
+        {
+            await WriteAsync(envelope[2], cancellationToken);
+            return await SendDataAsync(payload, cancellationToken);
+        }
+
+        await WriteAsync(envelope[2], cancellationToken);
+        var data = await _replies.ReadAsync(cancellationToken);
+        return data == 354 ? await SendDataAsync(payload, cancellationToken) : new MessageOutcome(data, null);
+    }
+
+    private async Task<MessageOutcome> SendDataAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        await WriteAsync(payload, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var code = await _replies.ReadAsync(cancellationToken);
+        return new MessageOutcome(code, Stopwatch.GetElapsedTime(started));
+    }
+
+    private static int? FirstFailure(int mail, int rcpt) =>
+        mail is < 200 or >= 300 ? mail : rcpt is < 200 or >= 300 ? rcpt : null;
+
+    private async Task GreetAsync(CancellationToken cancellationToken)
+    {
+        var greeting = await _replies.ReadAsync(cancellationToken);
+        if (greeting != 220)
+        {
+            throw new SmtpReplyException("greeting", greeting);
+        }
+
+        await WriteAsync("EHLO loadtest.example\r\n"u8.ToArray(), cancellationToken);
+        var keywords = new List<string>();
+        var ehlo = await _replies.ReadAsync(cancellationToken, keywords);
+        if (ehlo != 250)
+        {
+            throw new SmtpReplyException("EHLO", ehlo);
+        }
+
+        // RFC 5321 4.1.1.1: the first line names the server; each later one is a keyword and its parameters.
+        foreach (var line in keywords.Skip(1))
+        {
+            var keyword = line.Split(' ', 2)[0];
+            Pipelining |= keyword.Equals("PIPELINING", StringComparison.OrdinalIgnoreCase);
+            Chunking |= keyword.Equals("CHUNKING", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private ValueTask WriteAsync(byte[] bytes, CancellationToken cancellationToken) =>
+        _stream.WriteAsync(bytes, cancellationToken);
+}
