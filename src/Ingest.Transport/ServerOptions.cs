@@ -17,6 +17,13 @@ public sealed class ServerOptions
     /// <summary>How long in-flight transactions may run on after shutdown begins.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Run session code on the socket's I/O thread instead of hopping to the thread pool for every
+    /// read and flush (Kestrel's UnsafePreferInlineScheduling). Safe here because no session or
+    /// sink code blocks; measured in docs/performance.md.
+    /// </summary>
+    public bool InlineScheduling { get; set; }
+
     /// <summary>The endpoints used when none are configured.</summary>
     public static IReadOnlyList<string> DefaultEndpoints { get; } = ["0.0.0.0:2525"];
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,8 @@ public static class TransportServiceCollectionExtensions
                     });
                 }
             });
+        services.AddOptions<SocketTransportOptions>()
+            .Configure<IOptions<ServerOptions>>((sockets, server) => sockets.UnsafePreferInlineScheduling = server.Value.InlineScheduling);
         return services;
     }
 }
