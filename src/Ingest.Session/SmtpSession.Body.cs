@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Ingest.Delivery;
 using Ingest.Protocol;
@@ -73,6 +74,7 @@ public sealed partial class SmtpSession
         return Step.BeginChunk;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask BeginChunkAsync()
     {
         if (_chunkDelivers && _transaction.Writer is null && !await BeginMessageAsync())
@@ -86,6 +88,7 @@ public sealed partial class SmtpSession
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask BeginDataAsync()
     {
         if (!await BeginMessageAsync())
@@ -101,6 +104,7 @@ public sealed partial class SmtpSession
     }
 
     /// <summary>Builds the envelope, opens the sink and writes the Received header first.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> BeginMessageAsync()
     {
         var envelope = new MessageEnvelope
@@ -224,6 +228,7 @@ public sealed partial class SmtpSession
         return delivering && _bodyFill == _body!.Length ? Step.WriteBody : Step.NeedMore;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteBodyAsync()
     {
         if (_bodyFill > 0 && Delivering)
@@ -238,6 +243,7 @@ public sealed partial class SmtpSession
         _bodyFill = 0;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EndBodyAsync()
     {
         var wasChunk = _mode == Mode.Chunk;
@@ -294,6 +300,7 @@ public sealed partial class SmtpSession
         ResetAfterMessage();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<DeliveryResult> SafeSinkCall(
         Func<IMessageWriter, ReadOnlyMemory<byte>, CancellationToken, ValueTask<DeliveryResult>> call, ReadOnlyMemory<byte> memory)
     {
@@ -367,6 +374,7 @@ public sealed partial class SmtpSession
         ReleaseBodyBuffer();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DisposeWriterAsync()
     {
         if (_transaction.Writer is { } writer)
@@ -377,6 +385,7 @@ public sealed partial class SmtpSession
     }
 
     /// <summary>Drops a message that will not be completed: the sink discards whatever it holds.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AbortMessageAsync()
     {
         await DisposeWriterAsync();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Ingest.Protocol;
 
 namespace Ingest.Session;
@@ -8,6 +9,8 @@ namespace Ingest.Session;
 /// One SMTP session over a duplex pipe. This file owns the read loop, flushing and timeouts; the
 /// command handlers and the body handling live in the other partials.
 /// One loop owns <see cref="PipeReader.AdvanceTo(SequencePosition, SequencePosition)"/> (STYLE rule 2).
+/// The async steps use pooled ValueTask builders: a session awaits them several times per message
+/// and a yielding ValueTask method would otherwise allocate its state machine on every read.
 /// </summary>
 public sealed partial class SmtpSession
 {
@@ -137,6 +140,7 @@ public sealed partial class SmtpSession
 
     private string ClientText => _connection.RemoteEndPoint?.ToString() ?? "unknown";
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ProcessAsync(ReadResult result)
     {
         var buffer = result.Buffer;
@@ -193,6 +197,7 @@ public sealed partial class SmtpSession
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadAsync()
     {
         Volatile.Write(ref _waiting, (int)Waiting.Read);
@@ -213,6 +218,7 @@ public sealed partial class SmtpSession
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FlushAsync()
     {
         _unflushed = false;
