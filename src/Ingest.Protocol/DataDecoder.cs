@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Ingest.Protocol;
 
@@ -151,7 +154,9 @@ public struct DataDecoder
     }
 
     /// <summary>
-    /// The hot loop: one vectorised search per line, one copy per run of ordinary lines. The scan
+    /// The hot loop. Clean stretches (every CR followed by LF, every LF preceded by CR and not
+    /// followed by a dot) are recognised a vector block at a time by <see cref="SkipClean"/>; only
+    /// the lines around something interesting get a per-line search. One copy per run. The scan
     /// window never exceeds the output space, so every copy fits.
     /// </summary>
     private OperationStatus DecodeText(ReadOnlySpan<byte> input, Span<byte> output, ref int i, ref int w)
@@ -166,6 +171,20 @@ public struct DataDecoder
         var runStart = i;
         while (true)
         {
+            // In the Text state a LF at i would be bare (its CR, if any, was already consumed),
+            // and the block check cannot see the byte before i: leave that case to the search.
+            if (input[i] != (byte)'\n')
+            {
+                var clean = SkipClean(input, i, limit);
+                // Resume mid-line, so the search below sees any CRLF it stopped in whole.
+                while (clean > i && input[clean - 1] is (byte)'\r' or (byte)'\n')
+                {
+                    clean--;
+                }
+
+                i = clean;
+            }
+
             var found = input[i..limit].IndexOfAny((byte)'\r', (byte)'\n');
             if (found < 0)
             {
@@ -208,6 +227,73 @@ public struct DataDecoder
 
             return OperationStatus.NeedMoreData;
         }
+    }
+
+    /// <summary>
+    /// Advances over whole vector blocks in which, for every position x, input[x] is CR exactly
+    /// when input[x + 1] is LF, and no LF is followed by a dot: such a block holds no bare CR or LF,
+    /// no dot-stuffed line and no terminator, so it is copied as it is. Reads at most up to
+    /// <paramref name="limit"/> (exclusive); returns where the first unclean block starts.
+    /// </summary>
+    private static int SkipClean(ReadOnlySpan<byte> input, int i, int limit)
+    {
+        ref var start = ref MemoryMarshal.GetReference(input);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var cr = Vector256.Create((byte)'\r');
+            var lf = Vector256.Create((byte)'\n');
+            var dot = Vector256.Create((byte)'.');
+            // Two blocks per step: the common case (both clean) costs one branch per 64 bytes.
+            while (i + 2 * Vector256<byte>.Count < limit)
+            {
+                var first = Unclean256(ref start, i, cr, lf, dot);
+                var second = Unclean256(ref start, i + Vector256<byte>.Count, cr, lf, dot);
+                if ((first | second) != Vector256<byte>.Zero)
+                {
+                    return first != Vector256<byte>.Zero ? i : i + Vector256<byte>.Count;
+                }
+
+                i += 2 * Vector256<byte>.Count;
+            }
+
+            while (i + Vector256<byte>.Count < limit)
+            {
+                if (Unclean256(ref start, i, cr, lf, dot) != Vector256<byte>.Zero)
+                {
+                    return i;
+                }
+
+                i += Vector256<byte>.Count;
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var cr = Vector128.Create((byte)'\r');
+            var lf = Vector128.Create((byte)'\n');
+            var dot = Vector128.Create((byte)'.');
+            while (i + Vector128<byte>.Count < limit)
+            {
+                var here = Vector128.LoadUnsafe(ref start, (nuint)i);
+                var next = Vector128.LoadUnsafe(ref start, (nuint)(i + 1));
+                var unclean = (Vector128.Equals(here, cr) ^ Vector128.Equals(next, lf)) | (Vector128.Equals(here, lf) & Vector128.Equals(next, dot));
+                if (unclean != Vector128<byte>.Zero)
+                {
+                    return i;
+                }
+
+                i += Vector128<byte>.Count;
+            }
+        }
+
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Unclean256(ref byte start, int i, Vector256<byte> cr, Vector256<byte> lf, Vector256<byte> dot)
+    {
+        var here = Vector256.LoadUnsafe(ref start, (nuint)i);
+        var next = Vector256.LoadUnsafe(ref start, (nuint)(i + 1));
+        return (Vector256.Equals(here, cr) ^ Vector256.Equals(next, lf)) | (Vector256.Equals(here, lf) & Vector256.Equals(next, dot));
     }
 
     private bool TryEmitBareLineEnding(Span<byte> output, ref int w)

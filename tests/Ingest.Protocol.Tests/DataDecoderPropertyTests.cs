@@ -83,6 +83,48 @@ public class DataDecoderPropertyTests
         }
     }
 
+    [Fact]
+    public void DecoderAgreesWithTheReferenceAcrossLongCleanRuns()
+    {
+        // Long clean stretches (vector-block fast path) broken by every hazard at every alignment:
+        // dot-stuffed lines, bare CR, bare LF, CR at a block edge, a lone "." line that is no terminator.
+        var random = new Random(3030);
+        byte[][] tokens =
+        [
+            "The quick brown fox jumps over the lazy dog, again and again.\r\n"u8.ToArray(),
+            "short\r\n"u8.ToArray(),
+            "\r\n"u8.ToArray(),
+            "..stuffed line\r\n"u8.ToArray(),
+            "\n"u8.ToArray(),
+            "\r"u8.ToArray(),
+            "\n.\n"u8.ToArray(),
+            new string('x', random.Next(1, 80)).Select(c => (byte)c).ToArray(),
+        ];
+        for (var iteration = 0; iteration < Iterations; iteration++)
+        {
+            var raw = new List<byte>();
+            var count = random.Next(0, 60);
+            for (var i = 0; i < count; i++)
+            {
+                // Mostly clean lines, so the fast path has something to skip.
+                raw.AddRange(tokens[random.Next(10) < 6 ? 0 : random.Next(tokens.Length)]);
+            }
+
+            var input = Concat([.. raw], "\r\n.\r\n"u8.ToArray(), Pipelined);
+            foreach (var policy in new[] { BareLineEndingPolicy.Reject, BareLineEndingPolicy.Normalize })
+            {
+                var (output, consumed, bare) = Reference(input, policy);
+                var size = random.Next(2) == 0 ? 64 * 1024 : random.Next(1, 200);
+                var result = DecodeHarness.Run(Segmentation.Random(input, random, random.Next(1, 400)), size, policy);
+                var where = $"iteration {iteration}, {policy}, output {size}";
+                Assert.True(result.Done, where);
+                Assert.True(consumed == result.Consumed, $"{where}: consumed {result.Consumed}, expected {consumed}");
+                Assert.True(bare == result.SawBareLineEnding, where);
+                AssertBytes(output, result.Output, where);
+            }
+        }
+    }
+
     private static DecodeResult DecodeRandomly(byte[] wire, Random random, BareLineEndingPolicy policy, out int wireLength, out string where)
     {
         wireLength = wire.Length;
