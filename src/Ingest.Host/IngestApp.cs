@@ -1,4 +1,5 @@
 using Ingest.Delivery;
+using Ingest.Delivery.Kafka;
 using Ingest.Delivery.Maildir;
 using Ingest.Session;
 using Ingest.Transport;
@@ -21,12 +22,20 @@ public static class IngestApp
         Bind<ServerOptions, ServerOptionsValidator>(services, ServerOptions.Section);
         Bind<DeliveryOptions, DeliveryOptionsValidator>(services, DeliveryOptions.Section);
         Bind<MaildirOptions, MaildirOptionsValidator>(services, MaildirOptions.Section);
+        Bind<KafkaOptions, KafkaOptionsValidator>(services, KafkaOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
+        // Registered as itself too, so a readiness endpoint can read its Health. Building it does not
+        // contact a broker: the gateway starts, and answers 451, while Kafka is down.
+        services.TryAddSingleton(provider => new KafkaSink(
+            provider.GetRequiredService<IOptions<KafkaOptions>>().Value,
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IMessageSink>(provider =>
-            provider.GetRequiredService<IOptions<DeliveryOptions>>().Value.Sink switch
+            provider.GetRequiredService<IOptions<DeliveryOptions>>().Value.Effective(provider.GetRequiredService<IOptions<KafkaOptions>>().Value) switch
             {
                 SinkKind.Discard => new DiscardSink(),
+                SinkKind.Kafka => provider.GetRequiredService<KafkaSink>(),
                 _ => new MaildirSink(provider.GetRequiredService<IOptions<MaildirOptions>>().Value),
             });
         services.AddSingleton(provider => new SmtpSessionFactory(

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Ingest.Delivery.Kafka;
 using Ingest.Delivery.Maildir;
 using Ingest.Protocol;
 using Ingest.Session;
@@ -95,5 +96,5 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
     public ValidateOptionsResult Validate(string? name, DeliveryOptions options) =>
         Enum.IsDefined(options.Sink)
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{DeliveryOptions.Section}:Sink: must be Maildir or Discard.");
+            : ValidateOptionsResult.Fail($"{DeliveryOptions.Section}:Sink: must be Auto, Maildir, Kafka or Discard.");
 }

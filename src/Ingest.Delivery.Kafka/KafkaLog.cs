@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Delivery.Kafka;
+
+/// <summary>The Kafka sink's log messages, in one place (STYLE.md rule 10). No addresses: ids only.</summary>
+internal static partial class KafkaLog
+{
+    [LoggerMessage(100, LogLevel.Warning, "Kafka producer error {Code}: {Reason}")]
+    public static partial void ProducerError(ILogger logger, string code, string reason);
+
+    [LoggerMessage(101, LogLevel.Critical, "Kafka producer fatal error {Code}: {Reason}; every message will get 451 until the gateway restarts")]
+    public static partial void ProducerFatal(ILogger logger, string code, string reason);
+
+    [LoggerMessage(102, LogLevel.Warning, "Message {MessageId} not delivered to topic {Topic}: {Reason}")]
+    public static partial void DeliveryFailed(ILogger logger, string messageId, string topic, string reason);
+
+    [LoggerMessage(103, LogLevel.Information, "Message {MessageId} aborted after {Records} records; abort record produced")]
+    public static partial void Aborted(ILogger logger, string messageId, int records);
+
+    [LoggerMessage(104, LogLevel.Warning, "Message {MessageId}: {Reason}")]
+    public static partial void MessageFailed(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(105, LogLevel.Debug, "librdkafka {Facility}: {Message}")]
+    public static partial void Librdkafka(ILogger logger, string facility, string message);
+
+    [LoggerMessage(106, LogLevel.Warning, "Kafka producer flush at shutdown left {Records} records unacknowledged")]
+    public static partial void FlushIncomplete(ILogger logger, int records);
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Delivery.Kafka;
+
+/// <summary>
+/// Streams each message into Kafka while it arrives (docs/record-format.md): small messages as one
+/// record, larger ones as chunk records produced as their bytes come in and a final record that
+/// closes them. The writer's <see cref="IMessageWriter.CompleteAsync"/> returns Accepted only once
+/// every record is acknowledged on every topic the message goes to (docs/delivery-guarantees.md).
+/// </summary>
+public sealed class KafkaSink : IMessageSink, IAsyncDisposable
+{
+    /// <summary>Room for the headers that are not the envelope (version, kind, id, sequence, length, hash).</summary>
+    internal const int FixedHeaderBytes = 512;
+
+    /// <summary>Chunks smaller than this would mean an envelope too large for the configured record size.</summary>
+    internal const int MinChunkBytes = 16 * 1024;
+
+    private readonly KafkaProducerHandle _handle;
+    private readonly TopicRouter _router;
+    private int _disposed;
+
+    public KafkaSink(KafkaOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        Options = options;
+        Logger = loggerFactory.CreateLogger<KafkaSink>();
+        Time = timeProvider ?? TimeProvider.System;
+        Gateway = InstanceNameOf(options);
+        Budget = new ByteBudget(options.MaxInFlightBytes);
+        _router = new TopicRouter(options);
+        _handle = new KafkaProducerHandle(options, loggerFactory.CreateLogger<KafkaProducerHandle>());
+    }
+
+    public KafkaHealth Health => _handle.Health;
+
+    /// <summary>Bytes handed to the producer and not yet acknowledged.</summary>
+    public long InFlightBytes => Budget.Capacity - Budget.Available;
+
+    internal KafkaOptions Options { get; }
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal string Gateway { get; }
+
+    internal ByteBudget Budget { get; }
+
+    internal KafkaProducerHandle Handle => _handle;
+
+    internal IProducer<byte[], byte[]> Producer => _handle.Producer;
+
+    internal static string InstanceNameOf(KafkaOptions options) =>
+        string.IsNullOrWhiteSpace(options.InstanceName) ? Environment.MachineName : options.InstanceName;
+
+    public ValueTask<IMessageWriter> BeginAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (_handle.Health == KafkaHealth.Failed)
+        {
+            return Failed(envelope, DeliveryResult.Temporary("Kafka producer failed fatally; restart needed"));
+        }
+
+        var routes = _router.Route(envelope.Recipients);
+        var envelopes = new List<Header>[routes.Count];
+        var largestEnvelope = 0;
+        for (var i = 0; i < routes.Count; i++)
+        {
+            envelopes[i] = EnvelopeHeaders.Build(envelope, routes[i].Recipients, Gateway);
+            largestEnvelope = Math.Max(largestEnvelope, envelopes[i].Sum(EnvelopeHeaders.Size));
+        }
+
+        var key = Encoding.ASCII.GetBytes(envelope.MessageId);
+        // Every record has the same value capacity, sized for the first, which also carries the envelope.
+        var capacity = Options.MaxRecordBytes - key.Length - largestEnvelope - FixedHeaderBytes;
+        if (capacity < MinChunkBytes)
+        {
+            // Retrying the same envelope cannot help.
+            return Failed(envelope, DeliveryResult.Permanent($"envelope of {largestEnvelope} bytes does not fit Ingest:Kafka:MaxRecordBytes"));
+        }
+
+        return ValueTask.FromResult<IMessageWriter>(new KafkaWriter(this, envelope.MessageId, key, routes, envelopes, capacity));
+    }
+
+    private ValueTask<IMessageWriter> Failed(MessageEnvelope envelope, DeliveryResult result)
+    {
+        KafkaLog.MessageFailed(Logger, envelope.MessageId, result.Detail ?? "");
+        return ValueTask.FromResult<IMessageWriter>(new FailedMessageWriter(result));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        // The container may hold this instance twice (as itself and as the IMessageSink): dispose once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _handle.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Ingest.Kafka.Records;
+
+/// <summary>
+/// Kafka header names of the record format (docs/record-format.md). Values are UTF-8 text; numbers
+/// are decimal ASCII. Names are lower case with an "ingest-" prefix so they cannot collide with a
+/// producer's or a tracing library's own headers.
+/// </summary>
+public static class RecordHeaders
+{
+    // On every record.
+    public const string Version = "ingest-version";
+    public const string Kind = "ingest-kind";
+    public const string MessageId = "ingest-id";
+
+    // Chunk, final and abort records: the 0-based position of the record in its message.
+    public const string Sequence = "ingest-seq";
+
+    // The envelope, on the first record of a message (whole, or chunk 0).
+    public const string ReversePath = "ingest-from";
+    public const string Recipient = "ingest-rcpt";
+    public const string Helo = "ingest-helo";
+    public const string ClientAddress = "ingest-client-ip";
+    public const string ClientPort = "ingest-client-port";
+    public const string ReceivedAt = "ingest-received-at";
+    public const string Gateway = "ingest-gateway";
+    public const string Protocol = "ingest-protocol";
+    public const string EightBitMime = "ingest-8bitmime";
+    public const string SmtpUtf8 = "ingest-smtputf8";
+    public const string DeclaredSize = "ingest-size";
+
+    // Reserved for the envelope once the gateway has them: written only when present.
+    public const string Tls = "ingest-tls";
+    public const string Auth = "ingest-auth";
+    public const string TraceParent = "traceparent";
+
+    // Whole and final records: what closes the message.
+    public const string Chunks = "ingest-chunks";
+    public const string Length = "ingest-length";
+    public const string Sha256 = "ingest-sha256";
+}

@@ -1,0 +1,41 @@
+namespace Ingest.Kafka.Records;
+
+/// <summary>The wire names of <see cref="RecordKind"/>, in one place for both sides.</summary>
+public static class RecordKinds
+{
+    public static string Name(RecordKind kind) => kind switch
+    {
+        RecordKind.Whole => "whole",
+        RecordKind.Chunk => "chunk",
+        RecordKind.Final => "final",
+        RecordKind.Abort => "abort",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static bool TryParse(ReadOnlySpan<byte> name, out RecordKind kind)
+    {
+        if (name.SequenceEqual("whole"u8))
+        {
+            kind = RecordKind.Whole;
+        }
+        else if (name.SequenceEqual("chunk"u8))
+        {
+            kind = RecordKind.Chunk;
+        }
+        else if (name.SequenceEqual("final"u8))
+        {
+            kind = RecordKind.Final;
+        }
+        else if (name.SequenceEqual("abort"u8))
+        {
+            kind = RecordKind.Abort;
+        }
+        else
+        {
+            kind = default;
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Ingest.Kafka.Records;
+
+namespace Ingest.Kafka.Tests;
+
+/// <summary>A real Confluent.Kafka consumer reading whole topics from the beginning, feeding a Reassembler.</summary>
+internal static class TopicReader
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    /// <summary>Reads records until <paramref name="done"/> says so; fails the test if that takes longer than a minute.</summary>
+    public static List<ConsumedRecord> ReadUntil(string bootstrapServers, string topic, int partitions, Func<IReadOnlyList<ConsumedRecord>, bool> done)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "ingest-test-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            MaxPartitionFetchBytes = 16 * 1024 * 1024,
+        };
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(partition => new TopicPartitionOffset(topic, partition, Offset.Beginning)));
+        var records = new List<ConsumedRecord>();
+        var clock = Stopwatch.StartNew();
+        while (!done(records))
+        {
+            Assert.True(clock.Elapsed < Bound, $"gave up reading {topic} after {Bound} with {records.Count} records");
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+            {
+                records.Add(ToRecord(result));
+            }
+        }
+
+        consumer.Close();
+        return records;
+    }
+
+    public static ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result) => new()
+    {
+        Topic = result.Topic,
+        Partition = result.Partition.Value,
+        Offset = result.Offset.Value,
+        Key = result.Message.Key,
+        Value = result.Message.Value ?? [],
+        Headers = result.Message.Headers?.Select(header => KeyValuePair.Create(header.Key, header.GetValueBytes())).ToList() ?? [],
+    };
+
+    public static string? Id(ConsumedRecord record) =>
+        record.Header(RecordHeaders.MessageId) is { } id ? System.Text.Encoding.ASCII.GetString(id) : null;
+
+    public static string? Kind(ConsumedRecord record) =>
+        record.Header(RecordHeaders.Kind) is { } kind ? System.Text.Encoding.ASCII.GetString(kind) : null;
+
+    /// <summary>True once the records hold a whole or final record for every one of <paramref name="ids"/>.</summary>
+    public static bool Closed(IReadOnlyList<ConsumedRecord> records, params string[] ids) =>
+        ids.All(id => records.Any(record => Id(record) == id && Kind(record) is "whole" or "final"));
+
+    /// <summary>One line per record, for the test output when something does not add up.</summary>
+    public static string Describe(IEnumerable<ConsumedRecord> records) => string.Join(
+        "\n",
+        records.Select(record => $"{record.Partition}@{record.Offset} {Id(record)} {Kind(record)} seq={Text(record, RecordHeaders.Sequence)} value={record.Value.Length}"));
+
+    private static string? Text(ConsumedRecord record, string header) =>
+        record.Header(header) is { } value ? System.Text.Encoding.ASCII.GetString(value) : null;
+
+    public static List<ReassembledMessage> Reassemble(IEnumerable<ConsumedRecord> records, out ReassemblerCounters counters)
+    {
+        using var reassembler = new Reassembler();
+        var messages = reassembler.Reassemble(records).ToList();
+        counters = reassembler.Counters;
+        return messages;
+    }
+}
