@@ -32,4 +32,10 @@ public sealed class MessageEnvelope
 
     /// <summary>SIZE= as declared by the client (RFC 1870), if any.</summary>
     public ulong? DeclaredSize { get; init; }
+
+    /// <summary>W3C traceparent of the delivery span, when tracing is on; sinks pass it on to consumers.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>W3C tracestate to go with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; }
 }

@@ -38,11 +38,13 @@ public static class IngestApp
                 SinkKind.Kafka => provider.GetRequiredService<KafkaSink>(),
                 _ => new MaildirSink(provider.GetRequiredService<IOptions<MaildirOptions>>().Value),
             });
+        services.AddSingleton<SmtpMetrics>();
         services.AddSingleton(provider => new SmtpSessionFactory(
             provider.GetRequiredService<IOptions<SmtpOptions>>().Value,
             provider.GetRequiredService<IMessageSink>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<SmtpMetrics>()));
         services.AddSmtpTransport();
 
         // In-flight transactions get the configured time to finish; then Kestrel aborts what is left.

@@ -14,6 +14,6 @@ internal static partial class SessionLog
     [LoggerMessage(3, LogLevel.Error, "Sink failed for message {MessageId}")]
     public static partial void SinkThrew(ILogger logger, string messageId, Exception exception);
 
-    [LoggerMessage(4, LogLevel.Debug, "Session {ConnectionId} from {Client} ended: {Reason}")]
-    public static partial void SessionEnded(ILogger logger, string connectionId, string client, string reason);
+    [LoggerMessage(4, LogLevel.Information, "Session {ConnectionId} from {Client} ended: {Reason}")]
+    public static partial void SessionEnded(ILogger logger, string connectionId, string client, SessionEnd reason);
 }

@@ -107,9 +107,12 @@ public sealed partial class SmtpSession
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> BeginMessageAsync()
     {
+        var messageId = MessageIds.Next();
+        StartDeliveryTelemetry(messageId);
+        EnterDeliveryScope();
         var envelope = new MessageEnvelope
         {
-            MessageId = MessageIds.Next(),
+            MessageId = messageId,
             ReversePath = _transaction.ReversePath,
             Recipients = _transaction.Recipients,
             HeloName = _heloName,
@@ -119,6 +122,9 @@ public sealed partial class SmtpSession
             EightBitMime = _transaction.Parameters.Body == BodyType.EightBitMime,
             SmtpUtf8 = _transaction.Parameters.SmtpUtf8,
             DeclaredSize = _transaction.Parameters.DeclaredSize,
+            // W3C trace context of the delivery span, so a consumer continues the same trace.
+            TraceParent = _deliveryActivity?.Id,
+            TraceState = _deliveryActivity?.TraceStateString,
         };
         _transaction.Envelope = envelope;
 
@@ -231,6 +237,7 @@ public sealed partial class SmtpSession
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteBodyAsync()
     {
+        EnterDeliveryScope();
         if (_bodyFill > 0 && Delivering)
         {
             var result = await SafeSinkCall(static (writer, memory, token) => writer.WriteAsync(memory, token), _body.AsMemory(0, _bodyFill));
@@ -246,6 +253,8 @@ public sealed partial class SmtpSession
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EndBodyAsync()
     {
+        _endOfDataAt = _server.TimeProvider.GetTimestamp();
+        EnterDeliveryScope();
         var wasChunk = _mode == Mode.Chunk;
         _mode = Mode.Command;
         await WriteBodyAsync();
@@ -369,6 +378,7 @@ public sealed partial class SmtpSession
 
     private void ResetAfterMessage()
     {
+        FinishTransactionTelemetry(_transaction.Failure);
         _transaction.Clear();
         _state = SessionState.Greeted;
         ReleaseBodyBuffer();

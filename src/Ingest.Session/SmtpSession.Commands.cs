@@ -22,7 +22,7 @@ public sealed partial class SmtpSession
         {
             if (_shutdownRequested && IsIdle)
             {
-                Close(Rejection.ShuttingDown, "shutdown");
+                Close(Rejection.ShuttingDown);
                 step = Step.Close;
                 break;
             }
@@ -100,6 +100,7 @@ public sealed partial class SmtpSession
 
     private Step Execute(SmtpCommand command)
     {
+        Metrics.Command(command.Verb);
         if (command.Verb == SmtpVerb.Unknown)
         {
             return Reject(command.Rejection);
@@ -148,7 +149,7 @@ public sealed partial class SmtpSession
                 return Step.NeedMore;
             case SmtpVerb.Quit:
                 Write(Replies.Bye);
-                _endReason = "QUIT";
+                _end = SessionEnd.Quit;
                 _mode = Mode.Closed;
                 return Step.Close;
             default:
@@ -193,6 +194,7 @@ public sealed partial class SmtpSession
         }
 
         _transaction.Start(Encoding.UTF8.GetString(command.Argument), parameters);
+        StartTransactionTelemetry();
         _state = SessionState.MailGiven;
         Write(Replies.SenderOk);
         return Step.NeedMore;
@@ -232,14 +234,14 @@ public sealed partial class SmtpSession
         Write(Replies.For(rejection));
         if (Replies.ClosesConnection(rejection))
         {
-            _endReason = rejection.ToString();
+            _end = EndFor(rejection);
             _mode = Mode.Closed;
             return Step.Close;
         }
 
         if (Replies.IsClientError(rejection) && ++_errors > _options.MaxBadCommands)
         {
-            Close(Rejection.TooManyErrors, "too many errors");
+            Close(Rejection.TooManyErrors);
             return Step.Close;
         }
 
@@ -248,6 +250,7 @@ public sealed partial class SmtpSession
 
     private void ResetTransaction()
     {
+        AbandonTransactionTelemetry();
         // Only called in command mode: a writer still open belongs to an unfinished BDAT sequence.
         if (_transaction.Writer is { } writer)
         {

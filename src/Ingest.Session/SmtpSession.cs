@@ -55,7 +55,7 @@ public sealed partial class SmtpSession
     private bool _extended;
     private int _errors;
     private bool _unflushed;
-    private string _endReason = "closed by client";
+    private SessionEnd _end = SessionEnd.ClientClosed;
 
     private ITimer? _timer;
     private int _waiting;
@@ -78,7 +78,7 @@ public sealed partial class SmtpSession
     /// signal: idle sessions get 421 4.3.2 at once, a transaction in flight finishes first.
     /// <paramref name="aborted"/> fires when the connection is torn down; it cancels sink calls.
     /// </summary>
-    public async Task RunAsync(CancellationToken closeRequested = default, CancellationToken aborted = default)
+    public async Task<SessionEnd> RunAsync(CancellationToken closeRequested = default, CancellationToken aborted = default)
     {
         _aborted = aborted;
         using var registration = closeRequested.UnsafeRegister(static state => ((SmtpSession)state!).OnCloseRequested(), this);
@@ -91,13 +91,13 @@ public sealed partial class SmtpSession
             {
                 if (_shutdownRequested && IsIdle)
                 {
-                    Close(Rejection.ShuttingDown, "shutdown");
+                    Close(Rejection.ShuttingDown);
                     break;
                 }
 
                 if (!ArmTimer())
                 {
-                    Close(Rejection.Timeout, "timeout waiting for command");
+                    Close(Rejection.Timeout);
                     continue;
                 }
 
@@ -124,15 +124,18 @@ public sealed partial class SmtpSession
         catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The connection went away (reset, abort at shutdown timeout): nothing to answer.
-            _endReason = "connection lost";
+            _end = SessionEnd.ConnectionLost;
         }
         finally
         {
             _timer = null;
+            AbandonTransactionTelemetry();
             await AbortMessageAsync();
             ReleaseBodyBuffer();
-            SessionLog.SessionEnded(_server.Logger, _connection.ConnectionId, ClientText, _endReason);
+            SessionLog.SessionEnded(_server.Logger, _connection.ConnectionId, ClientText, _end);
         }
+
+        return _end;
     }
 
     /// <summary>Nothing in flight: no body being read or delivered, no BDAT sequence open.</summary>
@@ -185,7 +188,7 @@ public sealed partial class SmtpSession
                 break;
             case Step.NeedMore when result.IsCompleted:
                 // The client closed its side; whatever is left is an incomplete line or body.
-                _endReason = _mode is Mode.Data or Mode.Chunk ? "client disconnected mid-body" : "closed by client";
+                _end = _mode is Mode.Data or Mode.Chunk ? SessionEnd.ClientClosedMidBody : SessionEnd.ClientClosed;
                 _mode = Mode.Closed;
                 break;
         }
@@ -236,7 +239,7 @@ public sealed partial class SmtpSession
         if (result.IsCanceled || result.IsCompleted)
         {
             // A client that does not read its replies within the timeout, or is gone.
-            _endReason = result.IsCanceled ? "timeout writing replies" : "client stopped reading";
+            _end = result.IsCanceled ? SessionEnd.Timeout : SessionEnd.ClientNotReading;
             _mode = Mode.Closed;
             return false;
         }
@@ -302,25 +305,34 @@ public sealed partial class SmtpSession
     {
         if (_timedOut)
         {
-            Close(Rejection.Timeout, _mode is Mode.Data or Mode.Chunk ? "timeout during body" : "timeout waiting for command");
+            Close(Rejection.Timeout);
         }
         else if (_shutdownRequested && IsIdle)
         {
-            Close(Rejection.ShuttingDown, "shutdown");
+            Close(Rejection.ShuttingDown);
         }
 
         // Otherwise a cancellation that lost a race with the data it guarded: just read again.
     }
 
-    private void Close(Rejection rejection, string reason)
+    private void Close(Rejection rejection)
     {
         Write(Replies.For(rejection));
-        _endReason = reason;
+        _end = EndFor(rejection);
         _mode = Mode.Closed;
     }
 
+    private static SessionEnd EndFor(Rejection rejection) => rejection switch
+    {
+        Rejection.Timeout => SessionEnd.Timeout,
+        Rejection.ShuttingDown => SessionEnd.Shutdown,
+        Rejection.TooManyErrors => SessionEnd.TooManyErrors,
+        _ => SessionEnd.ProtocolViolation,
+    };
+
     private void Write(ReadOnlySpan<byte> reply)
     {
+        Metrics.Reply(reply);
         _output.Write(reply);
         _unflushed = true;
     }

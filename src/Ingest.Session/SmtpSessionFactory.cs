@@ -8,8 +8,9 @@ namespace Ingest.Session;
 /// <summary>Holds what all sessions share (options, precomputed replies, sink, clock) and makes sessions.</summary>
 public sealed class SmtpSessionFactory
 {
-    public SmtpSessionFactory(SmtpOptions options, IMessageSink sink, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public SmtpSessionFactory(SmtpOptions options, IMessageSink sink, TimeProvider timeProvider, ILoggerFactory loggerFactory, SmtpMetrics? metrics = null)
     {
+        Metrics = metrics ?? SmtpMetrics.Standalone();
         Options = options;
         Sink = sink;
         TimeProvider = timeProvider;
@@ -21,6 +22,8 @@ public sealed class SmtpSessionFactory
     public SmtpOptions Options { get; }
 
     public string HostName { get; }
+
+    public SmtpMetrics Metrics { get; }
 
     internal IMessageSink Sink { get; }
 

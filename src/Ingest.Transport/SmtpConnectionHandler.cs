@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Ingest.Protocol;
 using Ingest.Session;
@@ -15,21 +16,26 @@ public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, Connectio
         var admission = limiter.TryAdmit(remote?.Address);
         if (admission != Rejection.None)
         {
+            sessions.Metrics.ConnectionRefused();
             // RFC 5321 3.1: a server that will not serve answers 421 in place of the greeting.
             await connection.Transport.Output.WriteAsync(Replies.For(admission).ToArray(), connection.ConnectionClosed);
             return;
         }
 
+        sessions.Metrics.ConnectionOpened();
+        var opened = Stopwatch.GetTimestamp();
+        var end = SessionEnd.ConnectionLost;
         try
         {
             var info = new ConnectionInfo(connection.ConnectionId, remote, connection.LocalEndPoint as IPEndPoint);
             // Kestrel signals graceful shutdown through this feature; the session decides when to stop.
             var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
-            await sessions.Create(connection.Transport, info).RunAsync(closeRequested, connection.ConnectionClosed);
+            end = await sessions.Create(connection.Transport, info).RunAsync(closeRequested, connection.ConnectionClosed);
         }
         finally
         {
             limiter.Release(remote?.Address);
+            sessions.Metrics.ConnectionClosed(end, Stopwatch.GetElapsedTime(opened));
         }
     }
 }

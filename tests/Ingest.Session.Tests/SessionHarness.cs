@@ -18,19 +18,19 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly Pipe _toClient = new(new PipeOptions(useSynchronizationContext: false));
     private readonly CancellationTokenSource _closeRequested = new();
 
-    public SessionHarness(Action<SmtpOptions>? configure = null, TestSink? sink = null)
+    public SessionHarness(Action<SmtpOptions>? configure = null, TestSink? sink = null, SmtpMetrics? metrics = null)
     {
         Options = new SmtpOptions { HostName = "gw.example" };
         configure?.Invoke(Options);
         Sink = sink ?? new TestSink();
-        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance);
+        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics);
         var connection = new ConnectionInfo("test", new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
         var session = factory.Create(new DuplexPipe(_toServer.Reader, _toClient.Writer), connection);
         Completion = Task.Run(async () =>
         {
             try
             {
-                await session.RunAsync(_closeRequested.Token);
+                End = await session.RunAsync(_closeRequested.Token);
             }
             finally
             {
@@ -48,6 +48,9 @@ internal sealed class SessionHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
 
     public Task Completion { get; }
+
+    /// <summary>Why the session ended, once <see cref="Completion"/> is done.</summary>
+    public SessionEnd? End { get; private set; }
 
     public void RequestClose() => _closeRequested.Cancel();
 
