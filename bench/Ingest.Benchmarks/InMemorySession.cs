@@ -72,7 +72,7 @@ internal sealed class InMemorySession
         await FinishAsync(session);
     }
 
-    private Task Start() => _factory.Create(_serverEnd, _connection).RunAsync();
+    private Task<SessionEnd> Start() => _factory.Create(_serverEnd, _connection).RunAsync();
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteAsync(byte[] bytes)
