@@ -1,3 +1,4 @@
+using System.Net;
 using Ingest.Delivery;
 using Ingest.Delivery.Kafka;
 using Ingest.Delivery.Maildir;
@@ -23,6 +24,7 @@ public static class IngestApp
         Bind<DeliveryOptions, DeliveryOptionsValidator>(services, DeliveryOptions.Section);
         Bind<MaildirOptions, MaildirOptionsValidator>(services, MaildirOptions.Section);
         Bind<KafkaOptions, KafkaOptionsValidator>(services, KafkaOptions.Section);
+        Bind<ManagementOptions, ManagementOptionsValidator>(services, ManagementOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         // Registered as itself too, so a readiness endpoint can read its Health. Building it does not
@@ -47,11 +49,21 @@ public static class IngestApp
             provider.GetRequiredService<SmtpMetrics>()));
         services.AddSmtpTransport();
 
-        // In-flight transactions get the configured time to finish; then Kestrel aborts what is left.
-        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
+        // Health, readiness and metrics on their own HTTP endpoint; the drain runs before Kestrel stops.
+        services.AddSingleton<GatewayState>();
+        services.AddHostedService<DrainService>();
+        ManagementListener.AddManagementListener(services, provider =>
+            provider.GetRequiredService<IOptions<ManagementOptions>>().Value.Endpoint is { Length: > 0 } endpoint ? IPEndPoint.Parse(endpoint) : null);
+        IngestTelemetry.Add(builder);
+
+        // The drain delay, then in-flight transactions get the configured time to finish; then Kestrel aborts what is left.
+        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>, IOptions<ManagementOptions>>((host, server, management) =>
+            host.ShutdownTimeout = management.Value.DrainDelay + server.Value.ShutdownTimeout);
 
         configureServices?.Invoke(services);
-        return builder.Build();
+        var app = builder.Build();
+        ManagementEndpoints.Map(app);
+        return app;
     }
 
     /// <summary>The process entry point: 0 after a clean shutdown, 2 when configuration is invalid, 1 on other start-up failures.</summary>

@@ -55,7 +55,7 @@ public sealed partial class ProcessTests
     public async Task SigtermDrainsIdleSessionsAndExitsCleanly()
     {
         var directory = Directory.CreateTempSubdirectory("ingest-sigterm-").FullName;
-        using var process = Start(directory, "--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
+        using var process = Start(directory, "--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Ingest:Management:Endpoint=", "--Ingest:Management:DrainDelay=00:00:00", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
         try
         {
             var port = await ReadListeningPortAsync(process);

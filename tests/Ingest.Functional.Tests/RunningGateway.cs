@@ -16,7 +16,8 @@ internal sealed class RunningGateway : IAsyncDisposable
     {
         _app = app;
         Maildir = maildir;
-        EndPoint = app.Services.GetRequiredService<SmtpListeners>().EndPoints.Single();
+        // The first configured endpoint (Ingest:Server:Endpoints:0); tests that add more find them in SmtpListeners.
+        EndPoint = app.Services.GetRequiredService<SmtpListeners>().EndPoints[0];
     }
 
     public string Maildir { get; }
@@ -31,6 +32,8 @@ internal sealed class RunningGateway : IAsyncDisposable
         string[] args =
         [
             "--Ingest:Server:Endpoints:0=127.0.0.1:0",
+            "--Ingest:Management:Endpoint=127.0.0.1:0",
+            "--Ingest:Management:DrainDelay=00:00:00",
             "--Ingest:Smtp:HostName=gw.test",
             $"--Ingest:Maildir:Path={maildir}",
             "--Logging:LogLevel:Default=Warning",

@@ -28,6 +28,8 @@ internal sealed class KafkaGateway : IAsyncDisposable
         string[] args =
         [
             "--Ingest:Server:Endpoints:0=127.0.0.1:0",
+            "--Ingest:Management:Endpoint=127.0.0.1:0",
+            "--Ingest:Management:DrainDelay=00:00:00",
             "--Ingest:Smtp:HostName=gw.test",
             $"--Ingest:Kafka:BootstrapServers={bootstrapServers}",
             $"--Ingest:Kafka:DefaultTopic={defaultTopic}",

@@ -1,0 +1,36 @@
+using Ingest.Delivery;
+using Ingest.Delivery.Kafka;
+
+namespace Ingest.Host;
+
+/// <summary>What /readyz reports: listening, sink healthy, not draining.</summary>
+public sealed class GatewayState(IMessageSink sink)
+{
+    private volatile bool _started;
+    private volatile bool _draining;
+
+    public bool Draining => _draining;
+
+    internal void MarkStarted() => _started = true;
+
+    internal void MarkDraining() => _draining = true;
+
+    /// <summary>Null when ready; otherwise why not, for the probe's response body.</summary>
+    public string? NotReadyReason()
+    {
+        if (_draining)
+        {
+            return "draining";
+        }
+
+        if (!_started)
+        {
+            return "starting";
+        }
+
+        // Kafka reports its own health; the Maildir and discard sinks have no remote side to lose.
+        return sink is KafkaSink { Health: KafkaHealth.Unavailable or KafkaHealth.Failed } kafka
+            ? "kafka " + kafka.Health.ToString().ToLowerInvariant()
+            : null;
+    }
+}
