@@ -1,5 +1,5 @@
 # Multi-stage build of the gateway image. Build: docker build -t ingest .
-# Run:   docker run -p 2525:2525 -v ingest-mail:/var/mail/ingest ingest
+# Run:   docker run -p 2525:2525 -p 8080:8080 -v ingest-mail:/var/mail/ingest ingest
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 # Restore first, from the project files alone, so the layer is cached across source edits.
@@ -20,9 +20,11 @@ COPY --from=build /app .
 RUN mkdir -p /var/mail/ingest && chown app:app /var/mail/ingest
 ENV Ingest__Maildir__Path=/var/mail/ingest \
     Ingest__Server__Endpoints__0=0.0.0.0:2525 \
+    Ingest__Management__Endpoint=0.0.0.0:8080 \
     DOTNET_gcServer=1
 VOLUME /var/mail/ingest
-EXPOSE 2525
+EXPOSE 2525 8080
+# No HEALTHCHECK: the runtime image has no HTTP client; orchestrators probe /readyz and /healthz on 8080.
 # The aspnet image's unprivileged user; bind 2525 (or grant NET_BIND_SERVICE to use 25).
 USER app
 STOPSIGNAL SIGTERM
