@@ -23,6 +23,9 @@ internal sealed class KafkaGateway : IAsyncDisposable
 
     public KafkaSink Sink => _app.Services.GetRequiredService<KafkaSink>();
 
+    /// <summary>Where /healthz, /readyz and /metrics answer.</summary>
+    public Uri Management => new($"http://{_app.Services.GetRequiredService<ManagementListener>().EndPoint}");
+
     public static async Task<KafkaGateway> StartAsync(string bootstrapServers, string defaultTopic, params string[] settings)
     {
         string[] args =
@@ -34,6 +37,9 @@ internal sealed class KafkaGateway : IAsyncDisposable
             $"--Ingest:Kafka:BootstrapServers={bootstrapServers}",
             $"--Ingest:Kafka:DefaultTopic={defaultTopic}",
             "--Ingest:Kafka:InstanceName=gw-test",
+            // No management listener (its default port is fixed) and no drain pause before stopping.
+            "--Ingest:Management:Endpoint=",
+            "--Ingest:Management:DrainDelay=00:00:00",
             // A broker that comes back is found again quickly (librdkafka's default backoff grows to 10 s).
             "--Ingest:Kafka:Producer:reconnect.backoff.max.ms=500",
             "--Logging:LogLevel:Default=Warning",
