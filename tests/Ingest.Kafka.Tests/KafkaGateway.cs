@@ -37,9 +37,6 @@ internal sealed class KafkaGateway : IAsyncDisposable
             $"--Ingest:Kafka:BootstrapServers={bootstrapServers}",
             $"--Ingest:Kafka:DefaultTopic={defaultTopic}",
             "--Ingest:Kafka:InstanceName=gw-test",
-            // No management listener (its default port is fixed) and no drain pause before stopping.
-            "--Ingest:Management:Endpoint=",
-            "--Ingest:Management:DrainDelay=00:00:00",
             // A broker that comes back is found again quickly (librdkafka's default backoff grows to 10 s).
             "--Ingest:Kafka:Producer:reconnect.backoff.max.ms=500",
             "--Logging:LogLevel:Default=Warning",
