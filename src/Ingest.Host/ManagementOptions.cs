@@ -16,4 +16,10 @@ public sealed class ManagementOptions
     /// stops sending new connections before the listener closes.
     /// </summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether the endpoint is on, read from raw configuration because the telemetry pipeline is
+    /// wired before options exist: on unless the key is set to empty.
+    /// </summary>
+    public static bool IsEnabled(IConfiguration configuration) => configuration[$"{Section}:Endpoint"] is not "";
 }
