@@ -79,6 +79,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         SmtpOptionsValidator.Range(errors, $"{S}:MaxConnections", options.MaxConnections, 1, 1_000_000);
         SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionsPerClient", options.MaxConnectionsPerClient, 1, 1_000_000);
         SmtpOptionsValidator.Positive(errors, $"{S}:ShutdownTimeout", options.ShutdownTimeout);
+        ProxyProtocolOptionsValidator.AddErrors(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

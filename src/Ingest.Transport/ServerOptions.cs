@@ -24,6 +24,9 @@ public sealed class ServerOptions
     /// </summary>
     public bool InlineScheduling { get; set; }
 
+    /// <summary>PROXY protocol on chosen endpoints, from trusted load balancers only; off unless endpoints are listed.</summary>
+    public ProxyProtocolOptions ProxyProtocol { get; set; } = new();
+
     /// <summary>The endpoints used when none are configured.</summary>
     public static IReadOnlyList<string> DefaultEndpoints { get; } = ["0.0.0.0:2525"];
 }

@@ -1,8 +1,11 @@
 using System.Net;
+using Ingest.Session;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Transport;
@@ -14,15 +17,27 @@ public static class TransportServiceCollectionExtensions
     {
         services.AddSingleton<ConnectionLimiter>(provider => new ConnectionLimiter(provider.GetRequiredService<IOptions<ServerOptions>>().Value));
         services.AddSingleton<SmtpListeners>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new ProxyProtocolMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<ServerOptions>, SmtpListeners>((kestrel, server, listeners) =>
+            .Configure<IOptions<ServerOptions>, SmtpListeners, TimeProvider, ILoggerFactory, ProxyProtocolMetrics>((kestrel, server, listeners, time, loggers, proxyMetrics) =>
             {
                 var endpoints = server.Value.Endpoints.Count > 0 ? server.Value.Endpoints : ServerOptions.DefaultEndpoints;
-                foreach (var endpoint in endpoints)
+                var proxy = server.Value.ProxyProtocol;
+                var proxied = proxy.Endpoints.Select(IPEndPoint.Parse).ToHashSet();
+                var trusted = new TrustedProxies(proxy.TrustedNetworks);
+                var proxyLogger = loggers.CreateLogger("Ingest.Transport.ProxyProtocol");
+                foreach (var endpoint in endpoints.Select(IPEndPoint.Parse))
                 {
-                    kestrel.Listen(IPEndPoint.Parse(endpoint), listener =>
+                    kestrel.Listen(endpoint, listener =>
                     {
                         listeners.Add(listener);
+                        // First in the chain: the PROXY header precedes every other byte, TLS included.
+                        if (proxied.Contains(endpoint))
+                        {
+                            listener.Use(next => new ProxyProtocolMiddleware(next, trusted, proxy.HeaderTimeout, time, proxyLogger, proxyMetrics).OnConnectionAsync);
+                        }
+
                         listener.UseConnectionHandler<SmtpConnectionHandler>();
                     });
                 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Ingest.Functional.Tests;
 
 /// <summary>/healthz, /readyz, /metrics and the graceful drain, over real sockets (issue 4).</summary>
+[Collection(nameof(SerialCollection))]
 public sealed class ManagementEndpointTests
 {
     private static HttpClient Http(RunningGateway gateway) => new()
