@@ -18,9 +18,10 @@ public sealed class SmtpMetrics
     private static readonly string[] EndNames = Enum.GetValues<SessionEnd>().Select(Snake).ToArray();
     private static readonly string[] RejectionNames = Enum.GetValues<Rejection>().Select(Snake).ToArray();
 
-    private readonly ConcurrentDictionary<long, ReplyTags> _replyTags = new();
-    private readonly Counter<long> _commands;
-    private readonly Counter<long> _replies;
+    // Per-command and per-reply counts are the hottest measurements (several per message): they are
+    // plain interlocked counters here, read by observable instruments only when an exporter collects.
+    private readonly long[] _commandCounts = new long[VerbNames.Length];
+    private readonly ConcurrentDictionary<long, ReplyCount> _replyCounts = new();
     private readonly Counter<long> _transactionsStarted;
     private readonly Counter<long> _transactions;
     private readonly Histogram<int> _recipients;
@@ -35,8 +36,8 @@ public sealed class SmtpMetrics
     public SmtpMetrics(IMeterFactory meterFactory)
     {
         Meter = meterFactory.Create(MeterName);
-        _commands = Meter.CreateCounter<long>("smtp.server.commands", "{command}", "SMTP commands received, by verb.");
-        _replies = Meter.CreateCounter<long>("smtp.server.replies", "{reply}", "SMTP replies sent, by reply code class and enhanced status code.");
+        Meter.CreateObservableCounter("smtp.server.commands", ObserveCommands, "{command}", "SMTP commands received, by verb.");
+        Meter.CreateObservableCounter("smtp.server.replies", ObserveReplies, "{reply}", "SMTP replies sent, by reply code class and enhanced status code.");
         _transactionsStarted = Meter.CreateCounter<long>("smtp.server.transactions.started", "{transaction}", "Mail transactions started by an accepted MAIL command.");
         _transactions = Meter.CreateCounter<long>("smtp.server.transactions", "{transaction}", "Mail transactions ended: accepted, rejected (with the reason) or abandoned.");
         _recipients = Meter.CreateHistogram<int>("smtp.server.message.recipients", "{recipient}", "Recipients per accepted message.",
@@ -59,17 +60,14 @@ public sealed class SmtpMetrics
     /// <summary>The meter, for tests and for exporters that want it by instance.</summary>
     public Meter Meter { get; }
 
-    internal void Command(SmtpVerb verb) => _commands.Add(1, new KeyValuePair<string, object?>("smtp.command", VerbNames[(int)verb]));
+    internal void Command(SmtpVerb verb) => Interlocked.Increment(ref _commandCounts[(int)verb]);
 
     internal void Reply(ReadOnlySpan<byte> reply)
     {
-        if (!_replies.Enabled || reply.Length < 3)
+        if (reply.Length >= 3)
         {
-            return;
+            Interlocked.Increment(ref Count(reply).Value);
         }
-
-        var tags = Tags(reply);
-        _replies.Add(1, new KeyValuePair<string, object?>("smtp.reply.class", tags.Class), new KeyValuePair<string, object?>("smtp.reply.enhanced_code", tags.Enhanced));
     }
 
     internal void TransactionStarted() => _transactionsStarted.Add(1);
@@ -113,20 +111,42 @@ public sealed class SmtpMetrics
         _closedConnections.Add(1, new KeyValuePair<string, object?>("smtp.session.end", EndNames[(int)SessionEnd.Refused]));
     }
 
-    private ReplyTags Tags(ReadOnlySpan<byte> reply)
+    private ReplyCount Count(ReadOnlySpan<byte> reply)
     {
         // "250 2.1.5 ...": key on the code and the enhanced code's digits, so every distinct reply
         // kind is parsed into strings once; replies are a small fixed set.
         var code = (reply[0] - '0') * 100 + (reply[1] - '0') * 10 + (reply[2] - '0');
         var enhanced = ParseEnhanced(reply, out var enhancedKey);
         var key = code * 10_000_000L + enhancedKey;
-        if (_replyTags.TryGetValue(key, out var tags))
+        if (_replyCounts.TryGetValue(key, out var count))
         {
-            return tags;
+            return count;
         }
 
-        tags = new ReplyTags((char)reply[0] + "xx", enhanced.IsEmpty ? "none" : System.Text.Encoding.ASCII.GetString(enhanced));
-        return _replyTags.GetOrAdd(key, tags);
+        count = new ReplyCount(
+            new KeyValuePair<string, object?>("smtp.reply.class", (char)reply[0] + "xx"),
+            new KeyValuePair<string, object?>("smtp.reply.enhanced_code", enhanced.IsEmpty ? "none" : System.Text.Encoding.ASCII.GetString(enhanced)));
+        return _replyCounts.GetOrAdd(key, count);
+    }
+
+    private IEnumerable<Measurement<long>> ObserveCommands()
+    {
+        for (var verb = 0; verb < _commandCounts.Length; verb++)
+        {
+            var value = Volatile.Read(ref _commandCounts[verb]);
+            if (value > 0)
+            {
+                yield return new Measurement<long>(value, new KeyValuePair<string, object?>("smtp.command", VerbNames[verb]));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveReplies()
+    {
+        foreach (var count in _replyCounts.Values)
+        {
+            yield return new Measurement<long>(Volatile.Read(ref count.Value), count.Class, count.Enhanced);
+        }
     }
 
     private static ReadOnlySpan<byte> ParseEnhanced(ReadOnlySpan<byte> reply, out int key)
@@ -181,7 +201,14 @@ public sealed class SmtpMetrics
         return builder.ToString();
     }
 
-    private sealed record ReplyTags(string Class, string Enhanced);
+    private sealed class ReplyCount(KeyValuePair<string, object?> replyClass, KeyValuePair<string, object?> enhanced)
+    {
+        public long Value;
+
+        public KeyValuePair<string, object?> Class { get; } = replyClass;
+
+        public KeyValuePair<string, object?> Enhanced { get; } = enhanced;
+    }
 
     private sealed class StandaloneMeterFactory : IMeterFactory
     {

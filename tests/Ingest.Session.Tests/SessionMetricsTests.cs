@@ -34,6 +34,9 @@ public sealed class SessionMetricsTests
             Assert.Equal(SessionEnd.Quit, session.End);
         }
 
+        // Commands and replies are observable counters: read them once, as an exporter would.
+        commands.RecordObservableInstruments();
+        replies.RecordObservableInstruments();
         Assert.Equal(1, Sum(commands, "smtp.command", "EHLO"));
         Assert.Equal(1, Sum(commands, "smtp.command", "MAIL"));
         Assert.Equal(2, Sum(commands, "smtp.command", "RCPT"));
