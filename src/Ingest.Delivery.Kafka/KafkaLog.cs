@@ -8,8 +8,8 @@ internal static partial class KafkaLog
     [LoggerMessage(100, LogLevel.Warning, "Kafka producer error {Code}: {Reason}")]
     public static partial void ProducerError(ILogger logger, string code, string reason);
 
-    [LoggerMessage(101, LogLevel.Critical, "Kafka producer fatal error {Code}: {Reason}; every message will get 451 until the gateway restarts")]
-    public static partial void ProducerFatal(ILogger logger, string code, string reason);
+    [LoggerMessage(101, LogLevel.Error, "Kafka producer {Generation} fatal error {Code}: {Reason}; its messages get 451 and a new producer is built")]
+    public static partial void ProducerFatal(ILogger logger, int generation, string code, string reason);
 
     [LoggerMessage(102, LogLevel.Warning, "Message {MessageId} not delivered to topic {Topic}: {Reason}")]
     public static partial void DeliveryFailed(ILogger logger, string messageId, string topic, string reason);
@@ -23,6 +23,15 @@ internal static partial class KafkaLog
     [LoggerMessage(105, LogLevel.Debug, "librdkafka {Facility}: {Message}")]
     public static partial void Librdkafka(ILogger logger, string facility, string message);
 
+    [LoggerMessage(107, LogLevel.Warning, "Kafka producer {Generation} built to replace the one that failed fatally")]
+    public static partial void ProducerRebuilt(ILogger logger, int generation);
+
     [LoggerMessage(106, LogLevel.Warning, "Kafka producer flush at shutdown left {Records} records unacknowledged")]
     public static partial void FlushIncomplete(ILogger logger, int records);
+
+    [LoggerMessage(108, LogLevel.Warning, "Kafka consumer error {Code}: {Reason}")]
+    public static partial void ConsumerError(ILogger logger, string code, string reason);
+
+    [LoggerMessage(109, LogLevel.Warning, "Committing consumer offsets failed: {Reason}; the next run reads those messages again")]
+    public static partial void CommitFailed(ILogger logger, string reason);
 }

@@ -30,6 +30,13 @@ public sealed class KafkaOptions
     /// <summary>Bytes handed to the producer and not yet acknowledged, across all sessions.</summary>
     public long MaxInFlightBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Chunk records of one message handed to the producer and not yet acknowledged. A session whose
+    /// message has this many waits (and stops reading its socket), so one connection holds a few
+    /// chunks of memory whatever the message size and the process-wide budget.
+    /// </summary>
+    public int MaxChunksInFlightPerMessage { get; set; } = 4;
+
     /// <summary>This gateway's name in every record (ingest-gateway). Empty: the machine name.</summary>
     public string InstanceName { get; set; } = "";
 

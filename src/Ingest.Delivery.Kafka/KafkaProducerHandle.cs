@@ -8,29 +8,54 @@ namespace Ingest.Delivery.Kafka;
 /// The one long-lived producer of the process (a producer per message would open connections per
 /// message and lose batching). Building it does not contact a broker, so the gateway starts and
 /// answers even while Kafka is down; disposing it flushes what is still queued.
+/// <para>
+/// A fatal error (librdkafka's rd_kafka_fatal_error: an idempotent producer that can no longer
+/// guarantee order or no duplicates, e.g. a lost sequence or ERR__GAPLESS_GUARANTEE) leaves that
+/// producer instance unusable for good; the librdkafka documentation's remedy is a new instance.
+/// So the handle retires the failed <see cref="ProducerGeneration"/> (every message still waiting
+/// on it gets 451 at once, and its sender retries) and builds the next one, with a growing pause
+/// between rebuilds so a cause that persists (an ACL, say) does not spin.
+/// </para>
 /// </summary>
 public sealed class KafkaProducerHandle : IDisposable
 {
-    private readonly IProducer<byte[], byte[]> _producer;
-    private readonly ILogger _logger;
-    private readonly TimeSpan _flushTimeout;
-    private int _health;
+    private static readonly TimeSpan FirstRebuildPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRebuildPause = TimeSpan.FromMinutes(1);
 
-    public KafkaProducerHandle(KafkaOptions options, ILogger logger)
+    private readonly KafkaOptions _options;
+    private readonly ILogger _logger;
+    private readonly ByteBudget _budget;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _flushTimeout;
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private ProducerGeneration _current;
+    private Task _rebuild = Task.CompletedTask;
+    private TimeSpan _nextPause = TimeSpan.Zero;
+    private int _health;
+    private bool _disposed;
+
+    internal KafkaProducerHandle(KafkaOptions options, ILogger logger, ByteBudget budget, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _options = options;
         _logger = logger;
+        _budget = budget;
+        _time = time;
         // Shutdown waits for sessions first, so what is left is mostly abort records: a short flush.
         _flushTimeout = options.DeliveryTimeout < TimeSpan.FromSeconds(10) ? options.DeliveryTimeout : TimeSpan.FromSeconds(10);
-        _producer = new ProducerBuilder<byte[], byte[]>(Configuration(options))
-            .SetErrorHandler((_, error) => OnError(error))
-            .SetLogHandler((_, message) => KafkaLog.Librdkafka(_logger, message.Facility, message.Message))
-            .Build();
+        _current = Build(1);
     }
 
-    public IProducer<byte[], byte[]> Producer => _producer;
+    /// <summary>The producer new messages use.</summary>
+    public IProducer<byte[], byte[]> Producer => Current.Producer;
 
     public KafkaHealth Health => (KafkaHealth)Volatile.Read(ref _health);
+
+    /// <summary>How many producer instances this handle has built (1 until a fatal error).</summary>
+    public int Generation => Current.Number;
+
+    internal ProducerGeneration Current => Volatile.Read(ref _current);
 
     /// <summary>The librdkafka settings: our defaults, then the operator's Producer section over them.</summary>
     public static Dictionary<string, string> Configuration(KafkaOptions options)
@@ -62,47 +87,166 @@ public sealed class KafkaProducerHandle : IDisposable
         return config;
     }
 
-    internal void ReportDelivered()
+    internal void ReportDelivered(ProducerGeneration generation)
     {
-        if (Health != KafkaHealth.Failed)
+        if (generation == Current && Health is not (KafkaHealth.Failed or KafkaHealth.Healthy))
         {
             Volatile.Write(ref _health, (int)KafkaHealth.Healthy);
+            lock (_lock)
+            {
+                // This producer works: the next fatal error is rebuilt at once again.
+                _nextPause = TimeSpan.Zero;
+            }
         }
     }
 
-    internal void ReportUnavailable()
+    internal void ReportUnavailable(ProducerGeneration generation)
     {
-        if (Health != KafkaHealth.Failed)
+        if (generation == Current && Health != KafkaHealth.Failed)
         {
             Volatile.Write(ref _health, (int)KafkaHealth.Unavailable);
         }
     }
 
-    private void OnError(Error error)
+    /// <summary>librdkafka's error callback for <paramref name="generation"/>; runs on that producer's poll thread.</summary>
+    internal void OnError(ProducerGeneration generation, Error error)
     {
         if (error.IsFatal)
         {
-            Volatile.Write(ref _health, (int)KafkaHealth.Failed);
-            KafkaLog.ProducerFatal(_logger, error.Code.ToString(), error.Reason);
+            KafkaLog.ProducerFatal(_logger, generation.Number, error.Code.ToString(), error.Reason);
+            Replace(generation);
             return;
         }
 
         if (error.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport or ErrorCode.Local_Resolve or ErrorCode.Local_Authentication)
         {
-            ReportUnavailable();
+            ReportUnavailable(generation);
         }
 
         KafkaLog.ProducerError(_logger, error.Code.ToString(), error.Reason);
     }
 
-    public void Dispose()
+    /// <summary>Retires <paramref name="failed"/> now and builds its successor in the background (never on the poll thread, which disposing the old producer joins).</summary>
+    private void Replace(ProducerGeneration failed)
     {
-        var left = _producer.Flush(_flushTimeout);
-        if (left > 0)
+        if (!failed.TryBeginRetire())
         {
-            KafkaLog.FlushIncomplete(_logger, left);
+            return;
         }
 
-        _producer.Dispose();
+        lock (_lock)
+        {
+            if (_disposed || failed != _current)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _health, (int)KafkaHealth.Failed);
+            // Messages waiting on the failed producer are answered 451 now rather than at their deadline.
+            failed.Retire();
+            _rebuild = Task.Run(() => RebuildAsync(failed));
+        }
+    }
+
+    /// <summary>The pause before this rebuild: none the first time, then doubling while fatal errors repeat. Under the lock.</summary>
+    private TimeSpan NextPause()
+    {
+        var pause = _nextPause;
+        _nextPause = pause == TimeSpan.Zero ? FirstRebuildPause : TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestRebuildPause.Ticks));
+        return pause;
+    }
+
+    private async Task RebuildAsync(ProducerGeneration failed)
+    {
+        // The old instance is of no further use: no flush (its idempotence state is what failed).
+        // Disposing it also gives back the budget of records it will never report on.
+        failed.DisposeProducer();
+        TimeSpan pause;
+        lock (_lock)
+        {
+            pause = NextPause();
+        }
+
+        try
+        {
+            while (true)
+            {
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, _time, _stopping.Token);
+                }
+
+                lock (_lock)
+                {
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        var next = Build(failed.Number + 1);
+                        Volatile.Write(ref _current, next);
+                        Volatile.Write(ref _health, (int)KafkaHealth.Starting);
+                        KafkaLog.ProducerRebuilt(_logger, next.Number);
+                        return;
+                    }
+                    catch (KafkaException exception)
+                    {
+                        // The same settings built a producer before, so this is not expected: say why, try again later.
+                        KafkaLog.ProducerError(_logger, exception.Error.Code.ToString(), "building a new producer failed: " + exception.Message);
+                        pause = NextPause();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down during the pause: nothing to rebuild.
+        }
+    }
+
+    private ProducerGeneration Build(int number)
+    {
+        // The generation exists before its producer, so the producer's callbacks always know theirs.
+        var generation = new ProducerGeneration(number, _budget);
+        generation.Attach(new ProducerBuilder<byte[], byte[]>(Configuration(_options))
+            .SetErrorHandler((_, error) => OnError(generation, error))
+            .SetLogHandler((_, message) => KafkaLog.Librdkafka(_logger, message.Facility, message.Message))
+            .Build());
+        return generation;
+    }
+
+    public void Dispose()
+    {
+        Task rebuild;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            rebuild = _rebuild;
+        }
+
+        _stopping.Cancel();
+
+        // A rebuild in progress finishes disposing the producer it replaces before we go.
+        rebuild.GetAwaiter().GetResult();
+        var current = Current;
+        if (!current.IsRetired)
+        {
+            var left = current.Producer.Flush(_flushTimeout);
+            if (left > 0)
+            {
+                KafkaLog.FlushIncomplete(_logger, left);
+            }
+        }
+
+        current.Retire();
+        current.DisposeProducer();
+        _stopping.Dispose();
     }
 }

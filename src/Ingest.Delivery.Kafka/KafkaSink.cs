@@ -32,7 +32,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         Gateway = InstanceNameOf(options);
         Budget = new ByteBudget(options.MaxInFlightBytes);
         _router = new TopicRouter(options);
-        _handle = new KafkaProducerHandle(options, loggerFactory.CreateLogger<KafkaProducerHandle>());
+        _handle = new KafkaProducerHandle(options, loggerFactory.CreateLogger<KafkaProducerHandle>(), Budget, Time);
     }
 
     public KafkaHealth Health => _handle.Health;
@@ -52,8 +52,6 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
 
     internal KafkaProducerHandle Handle => _handle;
 
-    internal IProducer<byte[], byte[]> Producer => _handle.Producer;
-
     internal static string InstanceNameOf(KafkaOptions options) =>
         string.IsNullOrWhiteSpace(options.InstanceName) ? Environment.MachineName : options.InstanceName;
 
@@ -62,7 +60,8 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(envelope);
         if (_handle.Health == KafkaHealth.Failed)
         {
-            return Failed(envelope, DeliveryResult.Temporary("Kafka producer failed fatally; restart needed"));
+            // Between a fatal error and the rebuilt producer: the sender retries later.
+            return Failed(envelope, DeliveryResult.Temporary("Kafka producer failed fatally; a new one is being built"));
         }
 
         var routes = _router.Route(envelope.Recipients);

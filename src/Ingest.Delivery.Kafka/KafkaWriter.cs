@@ -15,6 +15,8 @@ internal sealed class KafkaWriter : IMessageWriter
 {
     private const int SmallBufferBytes = 64 * 1024;
 
+    private const string RetiredReason = "the Kafka producer was closed (fatal error or shutdown) before every record was acknowledged";
+
     private readonly KafkaSink _sink;
     private readonly string _id;
     private readonly byte[] _key;
@@ -42,6 +44,15 @@ internal sealed class KafkaWriter : IMessageWriter
     // A chunk record went out: consumers hold its bytes until a final or abort record closes the message.
     private bool _chunked;
     private bool _disposed;
+
+    // The producer instance every record of this message goes through, fixed at the first record.
+    private ProducerGeneration? _generation;
+    private CancellationTokenRegistration _retired;
+
+    // This message's unacknowledged chunk bytes, at most MaxChunksInFlightPerMessage records: what
+    // bounds one connection's share of memory (librdkafka holds a copy of every record until it is
+    // acknowledged), whatever the process-wide budget. Made at the first chunk record.
+    private ByteBudget? _window;
 
     public KafkaWriter(KafkaSink sink, string id, byte[] key, IReadOnlyList<TopicRoute> routes, List<Header>[] envelopes, int capacity)
     {
@@ -153,25 +164,57 @@ internal sealed class KafkaWriter : IMessageWriter
     /// <summary>Produces one record of the message to every topic it goes to; waits for in-flight budget first.</summary>
     private async ValueTask<DeliveryResult> ProduceAsync(RecordKind kind, byte[] value, CancellationToken cancellationToken)
     {
+        var generation = Generation();
+        var window = kind == RecordKind.Whole
+            ? null
+            : _window ??= new ByteBudget((long)_sink.Options.MaxChunksInFlightPerMessage * _sink.Options.MaxRecordBytes);
         for (var i = 0; i < _routes.Count; i++)
         {
             var headers = Headers(kind, i);
             var charge = value.Length + _key.Length + headers.Sum(header => EnvelopeHeaders.Size(header));
-            var taken = await AcquireAsync(charge, cancellationToken);
+            // This message's own window first, so it never holds process-wide budget while it waits for its own acks.
+            var windowTaken = window is null ? 0 : await AcquireAsync(window, charge, cancellationToken);
+            if (windowTaken < 0)
+            {
+                return DeliveryResult.Temporary(Fail($"waited longer than {_sink.Options.DeliveryTimeout} for this message's earlier chunks to be acknowledged"));
+            }
+
+            var taken = await AcquireAsync(_sink.Budget, charge, cancellationToken);
             if (taken < 0)
             {
+                window?.Release(windowTaken);
                 return DeliveryResult.Temporary(Fail($"waited longer than {_sink.Options.DeliveryTimeout} for the in-flight byte budget"));
+            }
+
+            if (Volatile.Read(ref _failure) is { } failure)
+            {
+                // An earlier record failed (or timed out) while we waited: producing more would only waste the topic.
+                _sink.Budget.Release(taken);
+                window?.Release(windowTaken);
+                return DeliveryResult.Temporary(failure);
+            }
+
+            if (!generation.TryCharge(taken))
+            {
+                // The producer was retired and disposed while we waited for budget.
+                _sink.Budget.Release(taken);
+                window?.Release(windowTaken);
+                return DeliveryResult.Temporary(Fail(RetiredReason));
             }
 
             var topic = _routes[i].Topic;
             Interlocked.Increment(ref _outstanding);
             try
             {
-                _sink.Producer.Produce(topic, new Message<byte[], byte[]> { Key = _key, Value = value, Headers = headers }, report => OnDelivery(report, taken, topic));
+                generation.Producer.Produce(
+                    topic,
+                    new Message<byte[], byte[]> { Key = _key, Value = value, Headers = headers },
+                    report => OnDelivery(report, generation, taken, window, windowTaken, topic));
             }
             catch (Exception exception) when (exception is KafkaException or ObjectDisposedException)
             {
-                _sink.Budget.Release(taken);
+                generation.Release(taken);
+                window?.Release(windowTaken);
                 Interlocked.Decrement(ref _outstanding);
                 KafkaLog.DeliveryFailed(_sink.Logger, _id, topic, exception.Message);
                 return DeliveryResult.Temporary(Fail(exception.Message));
@@ -183,10 +226,32 @@ internal sealed class KafkaWriter : IMessageWriter
         return DeliveryResult.Accepted;
     }
 
-    /// <summary>Budget bytes taken, or -1 when the wait outlived the delivery deadline.</summary>
-    private async ValueTask<long> AcquireAsync(long bytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The producer generation of this message: all its records go through one producer instance, so
+    /// they stay in order (a new instance has a new producer id and sequence). When that generation
+    /// is retired after a fatal error, the message fails at once instead of at its deadline.
+    /// </summary>
+    private ProducerGeneration Generation()
     {
-        if (_sink.Budget.TryAcquire(bytes, out var taken))
+        if (_generation is null)
+        {
+            _generation = _sink.Handle.Current;
+            _retired = _generation.Retired.UnsafeRegister(static state => ((KafkaWriter)state!).OnRetired(), this);
+        }
+
+        return _generation;
+    }
+
+    private void OnRetired()
+    {
+        Fail(RetiredReason);
+        _settled.TrySetResult();
+    }
+
+    /// <summary>Budget bytes taken, or -1 when the wait outlived the delivery deadline.</summary>
+    private async ValueTask<long> AcquireAsync(ByteBudget budget, long bytes, CancellationToken cancellationToken)
+    {
+        if (budget.TryAcquire(bytes, out var taken))
         {
             return taken;
         }
@@ -197,7 +262,7 @@ internal sealed class KafkaWriter : IMessageWriter
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            return await _sink.Budget.AcquireAsync(bytes, linked.Token);
+            return await budget.AcquireAsync(bytes, linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -241,21 +306,22 @@ internal sealed class KafkaWriter : IMessageWriter
         return headers;
     }
 
-    private void OnDelivery(DeliveryReport<byte[], byte[]> report, long taken, string topic)
+    private void OnDelivery(DeliveryReport<byte[], byte[]> report, ProducerGeneration generation, long taken, ByteBudget? window, long windowTaken, string topic)
     {
         // On librdkafka's poll thread: keep it short, never throw.
-        _sink.Budget.Release(taken);
+        generation.Release(taken);
+        window?.Release(windowTaken);
         if (report.Error.IsError)
         {
             Fail($"{report.Error.Code}: {report.Error.Reason}");
-            _sink.Handle.ReportUnavailable();
+            _sink.Handle.ReportUnavailable(generation);
             KafkaLog.DeliveryFailed(_sink.Logger, _id, topic, report.Error.Reason);
             // No need to wait for the rest: the message has failed.
             _settled.TrySetResult();
         }
         else
         {
-            _sink.Handle.ReportDelivered();
+            _sink.Handle.ReportDelivered(generation);
         }
 
         if (Interlocked.Decrement(ref _outstanding) == 0)
@@ -278,6 +344,7 @@ internal sealed class KafkaWriter : IMessageWriter
         }
 
         _disposed = true;
+        _retired.Dispose();
         if (!_completed && _chunked)
         {
             ProduceAbort();
@@ -309,7 +376,7 @@ internal sealed class KafkaWriter : IMessageWriter
             };
             try
             {
-                _sink.Producer.Produce(_routes[i].Topic, new Message<byte[], byte[]> { Key = _key, Value = [], Headers = headers });
+                _sink.Handle.Current.Producer.Produce(_routes[i].Topic, new Message<byte[], byte[]> { Key = _key, Value = [], Headers = headers });
             }
             catch (Exception exception) when (exception is KafkaException or ObjectDisposedException)
             {

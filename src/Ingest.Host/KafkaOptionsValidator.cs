@@ -37,6 +37,7 @@ internal sealed class KafkaOptionsValidator(IOptions<DeliveryOptions> delivery) 
 
         SmtpOptionsValidator.Range(errors, $"{S}:MaxRecordBytes", options.MaxRecordBytes, 64 * 1024, 100 * 1024 * 1024);
         SmtpOptionsValidator.Range(errors, $"{S}:MaxInFlightBytes", options.MaxInFlightBytes, Math.Max(options.MaxRecordBytes, 1), 64L * 1024 * 1024 * 1024);
+        SmtpOptionsValidator.Range(errors, $"{S}:MaxChunksInFlightPerMessage", options.MaxChunksInFlightPerMessage, 1, 1024);
         SmtpOptionsValidator.Positive(errors, $"{S}:DeliveryTimeout", options.DeliveryTimeout);
         if (options.DeliveryTimeout >= TimeSpan.FromMinutes(3))
         {

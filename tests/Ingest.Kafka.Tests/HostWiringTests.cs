@@ -14,7 +14,7 @@ public sealed class HostWiringTests
         Microsoft.AspNetCore.Builder.WebApplication? app = null;
         try
         {
-            app = IngestApp.Build(["--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. settings.Select(setting => "--" + setting)]);
+            app = IngestApp.Build(["--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Ingest:Management:Endpoint=", "--Ingest:Management:DrainDelay=00:00:00", "--Logging:LogLevel:Default=Warning", .. settings.Select(setting => "--" + setting)]);
             await app.StartAsync();
             await app.StopAsync();
             return null;
@@ -36,7 +36,7 @@ public sealed class HostWiringTests
     public async Task BootstrapServersSelectTheKafkaSinkWhichStartsWithNoBrokerListening()
     {
         // Nothing listens on this port's neighbour-free loopback address: the gateway must start anyway.
-        var app = IngestApp.Build(["--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Ingest:Kafka:BootstrapServers=127.0.0.1:1", "--Logging:LogLevel:Default=None"]);
+        var app = IngestApp.Build(["--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Ingest:Management:Endpoint=", "--Ingest:Management:DrainDelay=00:00:00", "--Ingest:Kafka:BootstrapServers=127.0.0.1:1", "--Logging:LogLevel:Default=None"]);
         await app.StartAsync();
         try
         {
@@ -54,7 +54,7 @@ public sealed class HostWiringTests
     public void WithoutBootstrapServersTheMaildirStaysTheDefault()
     {
         var maildir = Path.Combine(Path.GetTempPath(), "ingest-kafka-wiring-" + Guid.NewGuid().ToString("N"));
-        var app = IngestApp.Build(["--Ingest:Server:Endpoints:0=127.0.0.1:0", $"--Ingest:Maildir:Path={maildir}"]);
+        var app = IngestApp.Build(["--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Ingest:Management:Endpoint=", $"--Ingest:Maildir:Path={maildir}"]);
         try
         {
             Assert.IsType<Ingest.Delivery.Maildir.MaildirSink>(app.Services.GetRequiredService<IMessageSink>());
@@ -71,6 +71,7 @@ public sealed class HostWiringTests
     [InlineData("Ingest:Kafka:MaxRecordBytes=100", "Ingest:Kafka:MaxRecordBytes")]
     [InlineData("Ingest:Kafka:DeliveryTimeout=00:10:00", "Ingest:Kafka:DeliveryTimeout")]
     [InlineData("Ingest:Kafka:MaxInFlightBytes=1000", "Ingest:Kafka:MaxInFlightBytes")]
+    [InlineData("Ingest:Kafka:MaxChunksInFlightPerMessage=0", "Ingest:Kafka:MaxChunksInFlightPerMessage")]
     [InlineData("Ingest:Kafka:Producer:bootstrap.servers=x:1", "Ingest:Kafka:Producer:bootstrap.servers")]
     public async Task InvalidKafkaSettingIsNamedAtStartUp(string setting, string key)
     {

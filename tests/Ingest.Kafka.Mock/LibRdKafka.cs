@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Ingest.Kafka.Tests;
+namespace Ingest.Kafka.Mock;
 
 /// <summary>
 /// The parts of librdkafka's C API the mock cluster needs (rdkafka.h, rdkafka_mock.h). They are

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Ingest.Kafka.Tests;
+namespace Ingest.Kafka.Mock;
 
 /// <summary>
 /// librdkafka's in-process mock Kafka cluster: real Kafka protocol on loopback listeners with
@@ -10,7 +10,7 @@ namespace Ingest.Kafka.Tests;
 /// partition keeps only its newest 5 MiB (rdkafka_mock.c, not configurable), dropping older record
 /// batches as a broker's retention would; so no test puts more than that into one partition.
 /// </summary>
-internal sealed class MockCluster : IDisposable
+public sealed class MockCluster : IDisposable
 {
     private readonly IntPtr _handle;
     private readonly IntPtr _cluster;

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Text;
+using Ingest.Tools.KafkaToMaildir;
+using Xunit.Abstractions;
+
+namespace Ingest.Kafka.Tests;
+
+/// <summary>
+/// The operator tool end to end: MailKit into the gateway, the gateway into Kafka, the tool out of
+/// Kafka into a Maildir. Each file must be exactly what the gateway's own Maildir sink would have
+/// written: Return-Path and Delivered-To lines, the Received header, the bytes the client sent.
+/// </summary>
+public sealed class KafkaToMaildirTests(KafkaTarget kafka, ITestOutputHelper output) : IClassFixture<KafkaTarget>, IDisposable
+{
+    private readonly string _maildir = Path.Combine(Path.GetTempPath(), "ingest-k2m-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task ToolWritesEveryMessageIntoTheMaildirByteForByte()
+    {
+        output.WriteLine(kafka.Description);
+        var topic = await kafka.CreateTopicAsync();
+        await using var gateway = await KafkaGateway.StartAsync(kafka.BootstrapServers, topic);
+        var sent = new Dictionary<string, (byte[] Wire, string[] Recipients)>();
+        foreach (var (size, useData, to) in new (int, bool, string[])[]
+        {
+            (1024, true, ["alice@example.com"]),
+            (150 * 1024, false, ["alice@example.com"]),
+            // Chunked in Kafka, joined again by the tool; under the mock's 5 MiB per partition.
+            (3 * 1024 * 1024, true, ["alice@example.com"]),
+            (2048, false, ["alice@example.com", "carol@example.net"]),
+        })
+        {
+            var message = Mail.Message(size, to);
+            sent.Add(await Mail.SendAsync(gateway, message, useData), (Mail.WireBytes(message), to));
+        }
+
+        var (code, text) = await RunToolAsync("--bootstrap-servers", kafka.BootstrapServers, "--topic", topic, "--maildir", _maildir, "--from-beginning", "--max-messages", "4");
+        Assert.True(code == 0, text);
+
+        var files = Directory.GetFiles(Path.Combine(_maildir, "new"));
+        Assert.Equal(sent.Count, files.Length);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_maildir, "tmp")));
+        foreach (var (id, (wire, recipients)) in sent)
+        {
+            var file = Assert.Single(files, path => Path.GetFileName(path).Contains($".{id}.", StringComparison.Ordinal));
+            var bytes = await File.ReadAllBytesAsync(file);
+            // The Maildir sink's name carries the size (",S="), as the gateway's own files do.
+            Assert.EndsWith($",S={bytes.Length}", Path.GetFileName(file), StringComparison.Ordinal);
+            var envelopeLines = "Return-Path: <bob@example.org>\r\n" + string.Concat(recipients.Select(recipient => $"Delivered-To: <{recipient}>\r\n"));
+            Assert.Equal(Encoding.UTF8.GetBytes(envelopeLines), bytes[..envelopeLines.Length]);
+            Assert.Equal(wire, bytes[^wire.Length..]);
+            var trace = Encoding.UTF8.GetString(bytes, envelopeLines.Length, bytes.Length - envelopeLines.Length - wire.Length);
+            Assert.StartsWith("Received: from ", trace, StringComparison.Ordinal);
+            Assert.Contains($"by gw.test (Ingest) with ESMTP id {id}", trace, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ToolSkipsAbortedMailResumesWhereItsGroupStoppedAndNeverWritesACopy()
+    {
+        output.WriteLine(kafka.Description);
+        var topic = await kafka.CreateTopicAsync(partitions: 1);
+        await using var gateway = await KafkaGateway.StartAsync(kafka.BootstrapServers, topic);
+        var first = await Mail.SendAsync(gateway, Mail.Message(1024), useData: true);
+        await using (var leaving = await RawSmtpClient.ConnectAsync(gateway.EndPoint))
+        {
+            // Chunks of this one reach Kafka, then the client vanishes: an abort record, never a file.
+            await leaving.ExpectAsync("220");
+            await leaving.SendAsync("EHLO client.test\r\nMAIL FROM:<bob@example.org>\r\nRCPT TO:<alice@example.com>\r\nDATA\r\n");
+            for (var i = 0; i < 4; i++)
+            {
+                await leaving.ExpectAsync(i < 3 ? "250" : "354");
+            }
+
+            await leaving.SendAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("Subject: gone\r\n" + new string('g', 70) + "\r\n", 30_000))));
+        }
+
+        string[] group = ["--bootstrap-servers", kafka.BootstrapServers, "--topic", topic, "--maildir", _maildir, "--group", "k2m-" + Guid.NewGuid().ToString("N")];
+        var (code, text) = await RunToolAsync([.. group, "--from-beginning", "--max-messages", "1"]);
+        Assert.True(code == 0, text);
+        Assert.Equal([first], Ids());
+
+        // The next run of the same group starts after what the last one stored.
+        var second = await Mail.SendAsync(gateway, Mail.Message(2048), useData: false);
+        (code, text) = await RunToolAsync([.. group, "--max-messages", "1"]);
+        Assert.True(code == 0, text);
+        Assert.Contains("1 written", text, StringComparison.Ordinal);
+        Assert.Equal(new[] { first, second }.Order(), Ids().Order());
+
+        // Everything again from the start: both are recognised, nothing is written twice.
+        (code, text) = await RunToolAsync([.. group, "--from-beginning", "--max-messages", "2"]);
+        Assert.True(code == 0, text);
+        Assert.Contains("0 written", text, StringComparison.Ordinal);
+        Assert.Contains("2 already there", text, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_maildir, "new")).Length);
+
+        // Nothing new: --timeout ends the run by itself.
+        (code, text) = await RunToolAsync([.. group, "--timeout", "1"]);
+        Assert.True(code == 0, text);
+        Assert.Contains("0 written", text, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_maildir, "new")).Length);
+    }
+
+    [Fact]
+    public async Task ToolExitsWith2ForATopicThatDoesNotExistAnd1ForBadArguments()
+    {
+        var (code, text) = await RunToolAsync("--bootstrap-servers", kafka.BootstrapServers, "--topic", "ingest-test-missing-" + Guid.NewGuid().ToString("N")[..12], "--maildir", _maildir, "--timeout", "1");
+        Assert.True(code == 2, text);
+
+        (code, text) = await RunToolAsync("--bootstrap-servers", kafka.BootstrapServers, "--topic", "t", "--maildir", _maildir, "--max-messages", "0", "-X", "group.id=x");
+        Assert.True(code == 1, text);
+        Assert.Contains("--max-messages", text, StringComparison.Ordinal);
+        Assert.Contains("--group", text, StringComparison.Ordinal);
+    }
+
+    private string[] Ids() =>
+        Directory.GetFiles(Path.Combine(_maildir, "new")).Select(path => MaildirStore.IdOf(Path.GetFileName(path))!).ToArray();
+
+    private async Task<(int Code, string Output)> RunToolAsync(params string[] args)
+    {
+        using var writer = new StringWriter();
+        var code = await KafkaToMaildirCommand.Create().Parse(args)
+            .InvokeAsync(new InvocationConfiguration { Output = writer, Error = writer, ProcessTerminationTimeout = null });
+        output.WriteLine($"kafka-to-maildir {string.Join(' ', args)} -> {code}\n{writer}");
+        return (code, writer.ToString());
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_maildir))
+        {
+            Directory.Delete(_maildir, recursive: true);
+        }
+    }
+}
