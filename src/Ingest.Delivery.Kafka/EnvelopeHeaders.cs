@@ -45,6 +45,16 @@ internal static class EnvelopeHeaders
             headers.Add(Text(RecordHeaders.DeclaredSize, size.ToString(CultureInfo.InvariantCulture)));
         }
 
+        // The delivery span's context: a consumer's span continues the same trace.
+        if (envelope.TraceParent is { } traceParent)
+        {
+            headers.Add(Text(RecordHeaders.TraceParent, traceParent));
+            if (!string.IsNullOrEmpty(envelope.TraceState))
+            {
+                headers.Add(Text(RecordHeaders.TraceState, envelope.TraceState));
+            }
+        }
+
         return headers;
     }
 

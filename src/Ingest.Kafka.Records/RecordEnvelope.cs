@@ -43,6 +43,9 @@ public sealed class RecordEnvelope
 
     public string? TraceParent { get; init; }
 
+    /// <summary>W3C tracestate that went with <see cref="TraceParent"/>, if any.</summary>
+    public string? TraceState { get; init; }
+
     /// <summary>Reads the envelope from a first record's headers; null when a required header is missing or malformed.</summary>
     public static RecordEnvelope? Parse(ConsumedRecord record, string messageId)
     {
@@ -89,6 +92,7 @@ public sealed class RecordEnvelope
             Tls = Text(record, RecordHeaders.Tls),
             Auth = Text(record, RecordHeaders.Auth),
             TraceParent = Text(record, RecordHeaders.TraceParent),
+            TraceState = Text(record, RecordHeaders.TraceState),
         };
     }
 

@@ -31,7 +31,11 @@ public static class RecordHeaders
     // Reserved for the envelope once the gateway has them: written only when present.
     public const string Tls = "ingest-tls";
     public const string Auth = "ingest-auth";
+
+    // W3C Trace Context (https://www.w3.org/TR/trace-context/), under the names tracing libraries
+    // look for, so a consumer continues the gateway's trace. With the envelope, when tracing is on.
     public const string TraceParent = "traceparent";
+    public const string TraceState = "tracestate";
 
     // Whole and final records: what closes the message.
     public const string Chunks = "ingest-chunks";
