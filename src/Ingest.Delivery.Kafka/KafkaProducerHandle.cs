@@ -26,6 +26,7 @@ public sealed class KafkaProducerHandle : IDisposable
     private readonly ILogger _logger;
     private readonly ByteBudget _budget;
     private readonly TimeProvider _time;
+    private readonly KafkaMetrics _metrics;
     private readonly TimeSpan _flushTimeout;
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -35,9 +36,10 @@ public sealed class KafkaProducerHandle : IDisposable
     private int _health;
     private bool _disposed;
 
-    internal KafkaProducerHandle(KafkaOptions options, ILogger logger, ByteBudget budget, TimeProvider time)
+    internal KafkaProducerHandle(KafkaOptions options, ILogger logger, ByteBudget budget, TimeProvider time, KafkaMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
         _options = options;
         _logger = logger;
         _budget = budget;
@@ -77,6 +79,8 @@ public sealed class KafkaProducerHandle : IDisposable
             ["client.id"] = "ingest-" + KafkaSink.InstanceNameOf(options),
             // Delivery reports need only the outcome: do not copy every value back into .NET.
             [ConfigPropertyNames.Producer.DeliveryReportFields] = "status",
+            // librdkafka's statistics feed the queue-depth and broker round-trip gauges.
+            ["statistics.interval.ms"] = "10000",
         };
         foreach (var (key, value) in options.Producer)
         {
@@ -213,6 +217,7 @@ public sealed class KafkaProducerHandle : IDisposable
         generation.Attach(new ProducerBuilder<byte[], byte[]>(Configuration(_options))
             .SetErrorHandler((_, error) => OnError(generation, error))
             .SetLogHandler((_, message) => KafkaLog.Librdkafka(_logger, message.Facility, message.Message))
+            .SetStatisticsHandler((_, json) => _metrics.OnStatistics(json))
             .Build());
         return generation;
     }

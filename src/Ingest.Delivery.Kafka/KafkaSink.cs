@@ -22,7 +22,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
     private readonly TopicRouter _router;
     private int _disposed;
 
-    public KafkaSink(KafkaOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    public KafkaSink(KafkaOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null, KafkaMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -31,8 +31,10 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         Time = timeProvider ?? TimeProvider.System;
         Gateway = InstanceNameOf(options);
         Budget = new ByteBudget(options.MaxInFlightBytes);
+        Metrics = metrics ?? KafkaMetrics.Standalone();
+        Metrics.WatchInFlightBytes(() => InFlightBytes);
         _router = new TopicRouter(options);
-        _handle = new KafkaProducerHandle(options, loggerFactory.CreateLogger<KafkaProducerHandle>(), Budget, Time);
+        _handle = new KafkaProducerHandle(options, loggerFactory.CreateLogger<KafkaProducerHandle>(), Budget, Time, Metrics);
     }
 
     public KafkaHealth Health => _handle.Health;
@@ -41,6 +43,8 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
     public long InFlightBytes => Budget.Capacity - Budget.Available;
 
     internal KafkaOptions Options { get; }
+
+    internal KafkaMetrics Metrics { get; }
 
     internal ILogger Logger { get; }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Confluent.Kafka;
 using Ingest.Kafka.Records;
@@ -204,15 +205,17 @@ internal sealed class KafkaWriter : IMessageWriter
 
             var topic = _routes[i].Topic;
             Interlocked.Increment(ref _outstanding);
+            var producedAt = _sink.Metrics.Produced(RecordKinds.Name(kind), value.Length);
             try
             {
                 generation.Producer.Produce(
                     topic,
                     new Message<byte[], byte[]> { Key = _key, Value = value, Headers = headers },
-                    report => OnDelivery(report, generation, taken, window, windowTaken, topic));
+                    report => OnDelivery(report, generation, taken, window, windowTaken, topic, producedAt));
             }
             catch (Exception exception) when (exception is KafkaException or ObjectDisposedException)
             {
+                _sink.Metrics.Settled(producedAt, exception is KafkaException kafka ? kafka.Error.Code.ToString() : "producer_disposed");
                 generation.Release(taken);
                 window?.Release(windowTaken);
                 Interlocked.Decrement(ref _outstanding);
@@ -222,7 +225,12 @@ internal sealed class KafkaWriter : IMessageWriter
         }
 
         _records++;
-        _chunked |= kind == RecordKind.Chunk;
+        if (kind == RecordKind.Chunk && !_chunked)
+        {
+            _chunked = true;
+            _sink.Metrics.Chunked();
+        }
+
         return DeliveryResult.Accepted;
     }
 
@@ -260,6 +268,7 @@ internal sealed class KafkaWriter : IMessageWriter
         // against the deadline, since the client is waiting for the reply to this data block.
         using var deadline = new CancellationTokenSource(_sink.Options.DeliveryTimeout, _sink.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             return await budget.AcquireAsync(bytes, linked.Token);
@@ -267,6 +276,10 @@ internal sealed class KafkaWriter : IMessageWriter
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return -1;
+        }
+        finally
+        {
+            _sink.Metrics.Waited(Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -306,9 +319,10 @@ internal sealed class KafkaWriter : IMessageWriter
         return headers;
     }
 
-    private void OnDelivery(DeliveryReport<byte[], byte[]> report, ProducerGeneration generation, long taken, ByteBudget? window, long windowTaken, string topic)
+    private void OnDelivery(DeliveryReport<byte[], byte[]> report, ProducerGeneration generation, long taken, ByteBudget? window, long windowTaken, string topic, long producedAt)
     {
         // On librdkafka's poll thread: keep it short, never throw.
+        _sink.Metrics.Settled(producedAt, report.Error.IsError ? report.Error.Code.ToString() : null);
         generation.Release(taken);
         window?.Release(windowTaken);
         if (report.Error.IsError)

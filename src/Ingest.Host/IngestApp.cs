@@ -29,10 +29,12 @@ public static class IngestApp
         services.TryAddSingleton(TimeProvider.System);
         // Registered as itself too, so a readiness endpoint can read its Health. Building it does not
         // contact a broker: the gateway starts, and answers 451, while Kafka is down.
+        services.AddSingleton<KafkaMetrics>();
         services.TryAddSingleton(provider => new KafkaSink(
             provider.GetRequiredService<IOptions<KafkaOptions>>().Value,
             provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<KafkaMetrics>()));
         services.TryAddSingleton<IMessageSink>(provider =>
             provider.GetRequiredService<IOptions<DeliveryOptions>>().Value.Effective(provider.GetRequiredService<IOptions<KafkaOptions>>().Value) switch
             {

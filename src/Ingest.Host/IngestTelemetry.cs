@@ -1,3 +1,4 @@
+using Ingest.Delivery.Kafka;
 using Ingest.Session;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -26,7 +27,7 @@ internal static class IngestTelemetry
             .ConfigureResource(resource => resource.AddService("ingest"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(SmtpMetrics.MeterName);
+                metrics.AddMeter(SmtpMetrics.MeterName, KafkaMetrics.MeterName);
                 if (scrape)
                 {
                     metrics.AddPrometheusExporter();
