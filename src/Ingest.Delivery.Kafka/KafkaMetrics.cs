@@ -21,6 +21,7 @@ public sealed class KafkaMetrics
     private readonly Counter<long> _chunkedMessages;
     private readonly Counter<long> _backpressureWaits;
     private readonly Histogram<double> _backpressureDuration;
+    private readonly Counter<long> _rebuilds;
     private long _inFlightRecords;
     private Func<long>? _inFlightBytes;
     private long _queuedMessages = -1;
@@ -38,6 +39,7 @@ public sealed class KafkaMetrics
         _chunkedMessages = Meter.CreateCounter<long>("kafka.producer.chunked_messages", "{message}", "Messages produced as chunk records because they exceed MaxRecordBytes.");
         _backpressureWaits = Meter.CreateCounter<long>("kafka.producer.backpressure.waits", "{wait}", "Times a session had to wait for in-flight budget before producing.");
         _backpressureDuration = Meter.CreateHistogram<double>("kafka.producer.backpressure.duration", "s", "How long sessions waited for in-flight budget.");
+        _rebuilds = Meter.CreateCounter<long>("kafka.producer.rebuilds", "{producer}", "New producer instances built after a fatal producer error.");
         Meter.CreateObservableGauge("kafka.producer.inflight.records", () => Volatile.Read(ref _inFlightRecords), "{record}", "Records produced and not yet acknowledged.");
         Meter.CreateObservableGauge("kafka.producer.inflight.bytes", () => _inFlightBytes?.Invoke() ?? 0, "By", "Bytes produced and not yet acknowledged (the in-flight budget in use).");
         Meter.CreateObservableGauge("kafka.producer.queue.messages", ObserveQueue, "{message}", "Messages in librdkafka's queues, from its statistics.");
@@ -71,6 +73,8 @@ public sealed class KafkaMetrics
     internal void ProduceFailed(string errorType) => _errors.Add(1, new KeyValuePair<string, object?>("error.type", errorType));
 
     internal void Chunked() => _chunkedMessages.Add(1);
+
+    internal void ProducerRebuilt() => _rebuilds.Add(1);
 
     internal void Waited(TimeSpan duration)
     {

@@ -193,6 +193,7 @@ public sealed class KafkaProducerHandle : IDisposable
                         Volatile.Write(ref _current, next);
                         Volatile.Write(ref _health, (int)KafkaHealth.Starting);
                         KafkaLog.ProducerRebuilt(_logger, next.Number);
+                        _metrics.ProducerRebuilt();
                         return;
                     }
                     catch (KafkaException exception)

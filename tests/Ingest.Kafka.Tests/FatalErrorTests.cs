@@ -38,10 +38,12 @@ public sealed class FatalErrorTests(ITestOutputHelper output) : IDisposable
             "Ingest:Kafka:DeliveryTimeout=00:00:10",
             "Ingest:Kafka:Producer:enable.gapless.guarantee=true");
         await using var running = gateway;
+        using var rebuilds = KafkaWaits.Rebuilds(gateway);
         _cluster.FailNextProduceRequests(InvalidRecord);
 
         Assert.Equal(451, await Mail.SendRefusedAsync(gateway, Mail.Message(1024), useData: true));
-        await WaitUntilAsync(() => gateway.Sink.Handle.Generation == 2, "a second producer instance");
+        await KafkaWaits.ProducerRebuiltAsync(rebuilds, Bound);
+        Assert.Equal(2, gateway.Sink.Handle.Generation);
 
         var message = Mail.Message(2048);
         var id = await Mail.SendAsync(gateway, message, useData: false);
@@ -49,7 +51,7 @@ public sealed class FatalErrorTests(ITestOutputHelper output) : IDisposable
         var records = TopicReader.ReadUntil(_cluster.BootstrapServers, topic, 1, read => TopicReader.Closed(read, id));
         var delivered = TopicReader.Reassemble(records, out _).Single(candidate => candidate.Envelope.MessageId == id);
         EndToEndTests.AssertDelivered(delivered, id, Mail.WireBytes(message), ["alice@example.com"]);
-        await WaitUntilAsync(() => gateway.Sink.InFlightBytes == 0, "the in-flight budget given back");
+        await KafkaWaits.BudgetReturnedAsync(gateway.Sink, Bound);
     }
 
     [Fact]
@@ -57,11 +59,14 @@ public sealed class FatalErrorTests(ITestOutputHelper output) : IDisposable
     {
         var (gateway, topic) = await StartAsync("Ingest:Kafka:DeliveryTimeout=00:01:00");
         await using var running = gateway;
+        using var rebuilds = KafkaWaits.Rebuilds(gateway);
+        using var produced = KafkaWaits.Records(gateway);
         // Acks stall, so the next message is in flight on producer 1 when it fails.
         _cluster.SetRoundTrip(TimeSpan.FromSeconds(30));
         var clock = Stopwatch.StartNew();
         var waiting = Mail.SendRefusedAsync(gateway, Mail.Message(3 * 1024 * 1024), useData: false);
-        await WaitUntilAsync(() => gateway.Sink.InFlightBytes > 0, "records in flight");
+        await KafkaWaits.RecordProducedAsync(produced, Bound);
+        Assert.True(gateway.Sink.InFlightBytes > 0);
 
         // What librdkafka's error callback reports for a fatal error, e.g. a lost idempotent
         // sequence: the seam is the handle's own error callback (Confluent.Kafka keeps the native
@@ -75,7 +80,8 @@ public sealed class FatalErrorTests(ITestOutputHelper output) : IDisposable
         Assert.True(failed.IsRetired);
 
         _cluster.SetRoundTrip(TimeSpan.Zero);
-        await WaitUntilAsync(() => gateway.Sink.Handle.Generation == 2, "a second producer instance");
+        await KafkaWaits.ProducerRebuiltAsync(rebuilds, Bound);
+        Assert.Equal(2, gateway.Sink.Handle.Generation);
         var message = Mail.Message(1024);
         var id = await Mail.SendAsync(gateway, message, useData: true);
         Assert.NotSame(failed, gateway.Sink.Handle.Current);
@@ -83,18 +89,9 @@ public sealed class FatalErrorTests(ITestOutputHelper output) : IDisposable
         EndToEndTests.AssertDelivered(
             TopicReader.Reassemble(records, out _).Single(candidate => candidate.Envelope.MessageId == id), id, Mail.WireBytes(message), ["alice@example.com"]);
         // Records the old producer never reported on were swept back into the budget when it was disposed.
-        await WaitUntilAsync(() => gateway.Sink.InFlightBytes == 0, "the in-flight budget given back");
+        await KafkaWaits.BudgetReturnedAsync(gateway.Sink, Bound);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < Bound, $"gave up waiting for {what} after {Bound}");
-            await Task.Delay(20);
-        }
-    }
 
     public void Dispose() => _cluster.Dispose();
 }

@@ -31,6 +31,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
         // Acknowledged, so 250: the contrast with what follows.
         await Mail.SendAsync(gateway, Mail.Message(512), useData: true);
 
+        using var produced = KafkaWaits.Records(gateway);
         _cluster.SetRoundTrip(TimeSpan.FromSeconds(30));
         await using var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint);
         await client.ExpectAsync("220");
@@ -41,7 +42,8 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
         await client.ExpectAsync("354");
         await client.SendAsync(Body(chunked ? 2_500_000 : 1024));
         await client.SendAsync(".\r\n");
-        await WaitUntilAsync(() => gateway.Sink.InFlightBytes > 0, "records waiting for acknowledgement");
+        await KafkaWaits.RecordProducedAsync(produced, Bound);
+        Assert.True(gateway.Sink.InFlightBytes > 0);
 
         var stopping = gateway.StopAsync();
         var reply = await client.ReadReplyAsync().WaitAsync(Bound);
@@ -68,15 +70,6 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
         return body;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < Bound, $"gave up waiting for {what} after {Bound}");
-            await Task.Delay(20);
-        }
-    }
 
     public void Dispose() => _cluster.Dispose();
 }
