@@ -1,5 +1,7 @@
 using System.Net;
+using Ingest.Session;
 using Ingest.Transport;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,6 +33,7 @@ public sealed class ManagementEndpointTests
     {
         await using var gateway = await RunningGateway.StartAsync();
         using var http = Http(gateway);
+        using var closed = new MetricCollector<long>(gateway.Services.GetRequiredService<SmtpMetrics>().Meter, "smtp.server.connections.closed");
         await using (var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint))
         {
             await client.ExpectAsync("220");
@@ -46,14 +49,9 @@ public sealed class ManagementEndpointTests
             Assert.True(await client.IsClosedAsync());
         }
 
-        // The connection's close is recorded after the socket closes: read until it shows.
-        string text;
-        var attempts = 0;
-        do
-        {
-            text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        }
-        while (!text.Contains("smtp_session_end=\"quit\"", StringComparison.Ordinal) && ++attempts < 200);
+        // The connection's close is recorded once the handler returns, after the socket closed: wait for it.
+        await closed.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
         Assert.Contains("smtp_server_transactions_total{otel_scope_name=\"Ingest.Smtp\",smtp_transaction_result=\"accepted\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("smtp_server_commands_total{otel_scope_name=\"Ingest.Smtp\",smtp_command=\"RCPT\"} 1", text, StringComparison.Ordinal);
