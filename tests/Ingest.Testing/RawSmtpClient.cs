@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Xunit;
 
-namespace Ingest.Functional.Tests;
+namespace Ingest.Testing;
 
 /// <summary>A TcpClient that speaks SMTP byte by byte, for transcripts MailKit would never send.</summary>
-internal sealed class RawSmtpClient : IAsyncDisposable
+public sealed class RawSmtpClient : IAsyncDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private readonly TcpClient _client = new();
