@@ -43,12 +43,15 @@ public static class IngestApp
                 _ => new MaildirSink(provider.GetRequiredService<IOptions<MaildirOptions>>().Value),
             });
         services.AddSingleton<SmtpMetrics>();
+        // Consulted only when Ingest:Smtp:ReverseDns is on; tests replace it with a fake.
+        services.TryAddSingleton<IReverseDns, SystemReverseDns>();
         services.AddSingleton(provider => new SmtpSessionFactory(
             provider.GetRequiredService<IOptions<SmtpOptions>>().Value,
             provider.GetRequiredService<IMessageSink>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetRequiredService<SmtpMetrics>()));
+            provider.GetRequiredService<SmtpMetrics>(),
+            provider.GetRequiredService<IReverseDns>()));
         services.AddSmtpTransport();
 
         // Health, readiness and metrics on their own HTTP endpoint; the drain runs before Kestrel stops.

@@ -38,6 +38,25 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             errors.Add($"{S}:BareLineEndings: must be Reject or Normalize.");
         }
 
+        for (var i = 0; i < options.AcceptedDomains.Count; i++)
+        {
+            if (!AcceptedDomains.IsValidEntry(options.AcceptedDomains[i], out var problem))
+            {
+                errors.Add($"{S}:AcceptedDomains:{i}: '{options.AcceptedDomains[i]}' {problem}");
+            }
+        }
+
+        // Zero turns the delay off; a long one only holds connections open (RFC 5321 4.5.3.2.1 gives clients 5 minutes for the greeting).
+        if (options.GreetingDelay < TimeSpan.Zero || options.GreetingDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{S}:GreetingDelay: {options.GreetingDelay} must be between 00:00:00 (off) and 00:01:00.");
+        }
+
+        if (options.ReverseDnsTimeout <= TimeSpan.Zero || options.ReverseDnsTimeout > TimeSpan.FromSeconds(30))
+        {
+            errors.Add($"{S}:ReverseDnsTimeout: {options.ReverseDnsTimeout} must be a positive duration of at most 00:00:30.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -78,6 +97,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 
         SmtpOptionsValidator.Range(errors, $"{S}:MaxConnections", options.MaxConnections, 1, 1_000_000);
         SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionsPerClient", options.MaxConnectionsPerClient, 1, 1_000_000);
+        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionRatePerClient", options.MaxConnectionRatePerClient, 0, 1_000_000);
         SmtpOptionsValidator.Positive(errors, $"{S}:ShutdownTimeout", options.ShutdownTimeout);
         ProxyProtocolOptionsValidator.AddErrors(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -46,7 +46,12 @@ public enum Rejection : byte
     ShuttingDown,
     TooManyConnections,
     TooManyConnectionsFromClient,
+    ConnectionRateExceeded,
     UnframeableBdat,
+
+    // Acceptance policy (RFC 5321 3.6.2, 4.3.1, 7.1).
+    RelayDenied,
+    EarlyTalker,
 
     // Message content and delivery.
     MessageTooBig,

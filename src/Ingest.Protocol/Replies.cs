@@ -61,7 +61,14 @@ public static class Replies
         Rejection.ShuttingDown => "421 4.3.2 Service shutting down, closing connection\r\n"u8,
         Rejection.TooManyConnections => "421 4.3.2 Too many connections, try again later\r\n"u8,
         Rejection.TooManyConnectionsFromClient => "421 4.7.0 Too many connections from your address, try again later\r\n"u8,
+        Rejection.ConnectionRateExceeded => "421 4.7.0 Too many connections from your address per minute, try again later\r\n"u8,
         Rejection.UnframeableBdat => "421 4.5.0 Invalid BDAT chunk size, closing connection\r\n"u8,
+
+        // RFC 5321 3.6.2 and 7.1: no open relay; RFC 3463 X.7.1 "delivery not authorized".
+        Rejection.RelayDenied => "550 5.7.1 Relay access denied\r\n"u8,
+        // RFC 5321 4.3.1: the client waits for the greeting; X.5.0 "other protocol status". Not a
+        // 421, so not in ClosesConnection: the session closes after it explicitly (see GreetAsync).
+        Rejection.EarlyTalker => "554 5.5.0 Protocol error: data sent before the greeting, closing connection\r\n"u8,
 
         Rejection.MessageTooBig => "552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8,
         // X.6.0 "other or undefined media error" (RFC 3463 3.7): no registered code names bare line endings.
@@ -74,9 +81,14 @@ public static class Replies
     /// <summary>Replies after which the server closes the connection (RFC 5321 3.8: 421).</summary>
     public static bool ClosesConnection(Rejection rejection) => rejection is
         Rejection.TooManyErrors or Rejection.Timeout or Rejection.ShuttingDown or
-        Rejection.TooManyConnections or Rejection.TooManyConnectionsFromClient or Rejection.UnframeableBdat;
+        Rejection.TooManyConnections or Rejection.TooManyConnectionsFromClient or Rejection.ConnectionRateExceeded or
+        Rejection.UnframeableBdat;
 
-    /// <summary>Client mistakes that count towards the bad-command limit.</summary>
+    /// <summary>
+    /// Client mistakes that count towards the bad-command limit. Relay refusals count too, as in
+    /// Postfix's smtpd_hard_error_limit: a sender with a stray foreign recipient or two stays far
+    /// below the limit, while a client probing for an open relay or harvesting is cut off.
+    /// </summary>
     public static bool IsClientError(Rejection rejection) => rejection is
         Rejection.UnrecognizedCommand or Rejection.LineTooLong or Rejection.BareLineFeedInCommand or
         Rejection.InvalidArguments or Rejection.ArgumentsNotAllowed or Rejection.InvalidDomain or
@@ -86,5 +98,5 @@ public static class Replies
         Rejection.NonAsciiAddressNeedsSmtpUtf8 or Rejection.NeedHelo or Rejection.NestedMail or
         Rejection.NeedMail or Rejection.NeedRecipient or Rejection.NoValidRecipients or
         Rejection.DataAfterBdat or Rejection.ChunkingNotNegotiated or Rejection.NoTransaction or
-        Rejection.BadSequence;
+        Rejection.BadSequence or Rejection.RelayDenied;
 }

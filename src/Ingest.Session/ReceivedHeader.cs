@@ -9,22 +9,33 @@ namespace Ingest.Session;
 /// <summary>
 /// The RFC 5321 4.4 trace header prepended to every message, written straight into the body
 /// buffer (no intermediate strings):
-/// Received: from helo ([ip]) by host (Ingest) with PROTOCOL id ID [for &lt;rcpt&gt;]; date
+/// Received: from helo ([ptr.name ][ip]) by host (Ingest) with PROTOCOL id ID [for &lt;rcpt&gt;]; date
 /// The HELO name and addresses were validated by the parser, so no raw client bytes go in.
 /// </summary>
 internal static class ReceivedHeader
 {
-    /// <summary>Largest header this can produce: HELO and recipient are bounded by the parser's 255/256-octet limits.</summary>
-    public const int MaxLength = 1024;
+    /// <summary>
+    /// Largest header this can produce: HELO, PTR name and recipient are bounded by the 255/255/256-octet
+    /// limits of the parser and <see cref="ClientHostName"/>; about 1,260 octets at most.
+    /// </summary>
+    public const int MaxLength = 1536;
 
-    public static int Write(Span<byte> destination, ReadOnlySpan<byte> hostName, MessageEnvelope envelope)
+    /// <param name="clientHostName">The client's PTR name, already validated as a domain (<see cref="ClientHostName"/>), or null.</param>
+    public static int Write(Span<byte> destination, ReadOnlySpan<byte> hostName, MessageEnvelope envelope, string? clientHostName = null)
     {
         var writer = new SpanWriter(destination);
         writer.Append("Received: from "u8);
         writer.AppendAscii(envelope.HeloName);
         if (envelope.ClientEndPoint is { } client)
         {
+            // TCP-info = address-literal / ( Domain FWS address-literal ) (RFC 5321 4.4).
             writer.Append(" ("u8);
+            if (clientHostName is not null)
+            {
+                writer.AppendAscii(clientHostName);
+                writer.Append(" "u8);
+            }
+
             writer.AppendAddressLiteral(client.Address);
             writer.Append(")"u8);
         }

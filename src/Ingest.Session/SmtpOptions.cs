@@ -36,4 +36,23 @@ public sealed class SmtpOptions
 
     /// <summary>Octets buffered per message before they are handed to the sink.</summary>
     public int BodyChunkSize { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Recipient domains accepted from unauthenticated clients: "example.com" exactly, or
+    /// "*.example.com" for every subdomain of example.com (not example.com itself). Others get
+    /// 550 5.7.1 (RFC 5321 7.1). Empty: every domain is accepted, as an open inbound gateway.
+    /// </summary>
+    public List<string> AcceptedDomains { get; set; } = [];
+
+    /// <summary>
+    /// How long to wait before the 220 greeting; a client that sends anything sooner is answered
+    /// 554 5.5.0 and closed (RFC 5321 4.3.1). Zero turns the check off.
+    /// </summary>
+    public TimeSpan GreetingDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Look up the client's PTR name once per connection for the Received header (RFC 5321 4.4).</summary>
+    public bool ReverseDns { get; set; }
+
+    /// <summary>Longest wait for the PTR lookup; a slower answer is treated as no name.</summary>
+    public TimeSpan ReverseDnsTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -133,9 +133,11 @@ public sealed partial class SmtpSession
         _body ??= ArrayPool<byte>.Shared.Rent(Math.Max(_options.BodyChunkSize, ReceivedHeader.MaxLength));
         try
         {
+            // Started at connect and bounded by ReverseDnsTimeout; completes at once when reverse DNS is off.
+            var clientHostName = await ClientHostNameAsync();
             writer = await _server.Sink.BeginAsync(envelope, _aborted);
             // The trace header is the first write: a sink that cannot take it fails before the 354.
-            var length = ReceivedHeader.Write(_body, _server.Replies.HostName, envelope);
+            var length = ReceivedHeader.Write(_body, _server.Replies.HostName, envelope, clientHostName);
             result = await writer.WriteAsync(_body.AsMemory(0, length), _aborted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

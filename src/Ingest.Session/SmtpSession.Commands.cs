@@ -213,6 +213,13 @@ public sealed partial class SmtpSession
             return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
         }
 
+        // RFC 5321 3.6.2, 7.1: not an open relay. Checked before the recipient limit: a refused
+        // domain is refused permanently, however many recipients came before it.
+        if (!MayRelayTo(command.Argument))
+        {
+            return Reject(Rejection.RelayDenied);
+        }
+
         // RFC 5321 4.5.3.1.10: 452 beyond the limit; the recipients accepted so far stand.
         if (_transaction.Recipients.Count >= _options.MaxRecipients)
         {

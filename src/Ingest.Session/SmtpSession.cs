@@ -86,7 +86,17 @@ public sealed partial class SmtpSession
         _timer = timer;
         try
         {
-            Write(_server.Replies.Greeting);
+            StartReverseDns();
+            if (_options.GreetingDelay > TimeSpan.Zero)
+            {
+                await WaitBeforeGreetingAsync();
+            }
+
+            if (_mode != Mode.Closed)
+            {
+                Write(_server.Replies.Greeting);
+            }
+
             while (_mode != Mode.Closed)
             {
                 if (_shutdownRequested && IsIdle)
@@ -206,8 +216,8 @@ public sealed partial class SmtpSession
         Volatile.Write(ref _waiting, (int)Waiting.Read);
         try
         {
-            // Re-check after publishing that we wait: a shutdown signalled in between must still wake us.
-            if (_shutdownRequested && IsIdle)
+            // Re-check after publishing that we wait: a shutdown or a timer firing in between must still wake us.
+            if ((_shutdownRequested && IsIdle) || _timedOut)
             {
                 _input.CancelPendingRead();
             }

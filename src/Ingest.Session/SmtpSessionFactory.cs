@@ -8,7 +8,8 @@ namespace Ingest.Session;
 /// <summary>Holds what all sessions share (options, precomputed replies, sink, clock) and makes sessions.</summary>
 public sealed class SmtpSessionFactory
 {
-    public SmtpSessionFactory(SmtpOptions options, IMessageSink sink, TimeProvider timeProvider, ILoggerFactory loggerFactory, SmtpMetrics? metrics = null)
+    /// <param name="reverseDns">Used only when <see cref="SmtpOptions.ReverseDns"/> is on; with it on and none given, no lookup happens.</param>
+    public SmtpSessionFactory(SmtpOptions options, IMessageSink sink, TimeProvider timeProvider, ILoggerFactory loggerFactory, SmtpMetrics? metrics = null, IReverseDns? reverseDns = null)
     {
         Metrics = metrics ?? SmtpMetrics.Standalone();
         Options = options;
@@ -17,6 +18,8 @@ public sealed class SmtpSessionFactory
         Logger = loggerFactory.CreateLogger("Ingest.Session");
         HostName = string.IsNullOrEmpty(options.HostName) ? Dns.GetHostName() : options.HostName;
         Replies = new ServerReplies(HostName, options.MaxMessageSize);
+        AcceptedDomains = new AcceptedDomains(options.AcceptedDomains);
+        ReverseDns = options.ReverseDns ? reverseDns : null;
     }
 
     public SmtpOptions Options { get; }
@@ -32,6 +35,11 @@ public sealed class SmtpSessionFactory
     internal ILogger Logger { get; }
 
     internal ServerReplies Replies { get; }
+
+    internal AcceptedDomains AcceptedDomains { get; }
+
+    /// <summary>Null when reverse DNS is off: sessions then never start a lookup.</summary>
+    internal IReverseDns? ReverseDns { get; }
 
     public SmtpSession Create(IDuplexPipe transport, ConnectionInfo connection) => new(this, transport, connection);
 }

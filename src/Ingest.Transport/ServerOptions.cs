@@ -14,6 +14,13 @@ public sealed class ServerOptions
     /// <summary>Concurrent connections per client address; beyond it 421 4.7.0.</summary>
     public int MaxConnectionsPerClient { get; set; } = 50;
 
+    /// <summary>
+    /// New connections per client address per minute (bursts of this many, then one every 60/N
+    /// seconds); beyond it 421 4.7.0 in place of the greeting. Behind PROXY protocol the address is
+    /// the one the header carries. 0 turns the limit off.
+    /// </summary>
+    public int MaxConnectionRatePerClient { get; set; }
+
     /// <summary>How long in-flight transactions may run on after shutdown begins.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

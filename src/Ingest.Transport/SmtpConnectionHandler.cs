@@ -8,12 +8,14 @@ using Microsoft.AspNetCore.Connections.Features;
 namespace Ingest.Transport;
 
 /// <summary>Kestrel's entry point for an SMTP connection: admission, then one session over the connection's pipes.</summary>
-public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, ConnectionLimiter limiter) : ConnectionHandler
+public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, ConnectionLimiter limiter, ConnectionRateLimiter rateLimiter) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        // After the PROXY middleware: this is the client the header named, not the load balancer.
         var remote = connection.RemoteEndPoint as IPEndPoint;
-        var admission = limiter.TryAdmit(remote?.Address);
+        // Every attempt counts towards the rate, admitted or not; one refused for its rate takes no concurrent slot.
+        var admission = rateLimiter.TryAcquire(remote?.Address) ? limiter.TryAdmit(remote?.Address) : Rejection.ConnectionRateExceeded;
         if (admission != Rejection.None)
         {
             sessions.Metrics.ConnectionRefused();

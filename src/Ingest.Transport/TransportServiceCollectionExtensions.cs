@@ -18,6 +18,9 @@ public static class TransportServiceCollectionExtensions
         services.AddSingleton<ConnectionLimiter>(provider => new ConnectionLimiter(provider.GetRequiredService<IOptions<ServerOptions>>().Value));
         services.AddSingleton<SmtpListeners>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new ConnectionRateLimiter(
+            provider.GetRequiredService<IOptions<ServerOptions>>().Value.MaxConnectionRatePerClient,
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ProxyProtocolMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ServerOptions>, SmtpListeners, TimeProvider, ILoggerFactory, ProxyProtocolMetrics>((kestrel, server, listeners, time, loggers, proxyMetrics) =>

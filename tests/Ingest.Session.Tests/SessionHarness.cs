@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Ingest.Session.Tests;
 
@@ -18,12 +17,12 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly Pipe _toClient = new(new PipeOptions(useSynchronizationContext: false));
     private readonly CancellationTokenSource _closeRequested = new();
 
-    public SessionHarness(Action<SmtpOptions>? configure = null, TestSink? sink = null, SmtpMetrics? metrics = null)
+    public SessionHarness(Action<SmtpOptions>? configure = null, TestSink? sink = null, SmtpMetrics? metrics = null, IReverseDns? reverseDns = null)
     {
         Options = new SmtpOptions { HostName = "gw.example" };
         configure?.Invoke(Options);
         Sink = sink ?? new TestSink();
-        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics);
+        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns);
         var connection = new ConnectionInfo("test", new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
         var session = factory.Create(new DuplexPipe(_toServer.Reader, _toClient.Writer), connection);
         Completion = Task.Run(async () =>
@@ -45,7 +44,7 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public TestSink Sink { get; }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+    public ObservedTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
 
     public Task Completion { get; }
 

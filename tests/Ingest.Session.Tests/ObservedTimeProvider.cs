@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ingest.Session.Tests;
+
+/// <summary>
+/// A fake clock that also tells a test when a timer has been armed, so the test advances time
+/// only once the session is waiting on it (no sleeps, no polling).
+/// </summary>
+internal sealed class ObservedTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private readonly Lock _lock = new();
+    private readonly List<TimeSpan> _armed = [];
+    private readonly List<(TimeSpan DueTime, TaskCompletionSource Armed)> _waiters = [];
+
+    /// <summary>Completes once any timer has been armed (created or changed) with <paramref name="dueTime"/>.</summary>
+    public Task WhenArmedAsync(TimeSpan dueTime)
+    {
+        lock (_lock)
+        {
+            if (_armed.Contains(dueTime))
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((dueTime, waiter));
+            return waiter.Task;
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ObservedTimer(base.CreateTimer(callback, state, dueTime, period), this);
+        Armed(dueTime);
+        return timer;
+    }
+
+    private void Armed(TimeSpan dueTime)
+    {
+        if (dueTime == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _armed.Add(dueTime);
+            foreach (var waiter in _waiters.Where(waiter => waiter.DueTime == dueTime).ToArray())
+            {
+                _waiters.Remove(waiter);
+                waiter.Armed.SetResult();
+            }
+        }
+    }
+
+    private sealed class ObservedTimer(ITimer inner, ObservedTimeProvider time) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            var changed = inner.Change(dueTime, period);
+            time.Armed(dueTime);
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
