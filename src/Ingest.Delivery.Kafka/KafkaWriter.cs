@@ -172,7 +172,7 @@ internal sealed class KafkaWriter : IMessageWriter
         for (var i = 0; i < _routes.Count; i++)
         {
             var headers = Headers(kind, i);
-            var charge = value.Length + _key.Length + headers.Sum(header => EnvelopeHeaders.Size(header));
+            var charge = value.Length + _key.Length + HeadersSize(headers);
             // This message's own window first, so it never holds process-wide budget while it waits for its own acks.
             var windowTaken = window is null ? 0 : await AcquireAsync(window, charge, cancellationToken);
             if (windowTaken < 0)
@@ -281,6 +281,17 @@ internal sealed class KafkaWriter : IMessageWriter
         {
             _sink.Metrics.Waited(Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    private static int HeadersSize(Headers headers)
+    {
+        var size = 0;
+        foreach (var header in headers)
+        {
+            size += EnvelopeHeaders.Size(header);
+        }
+
+        return size;
     }
 
     private Headers Headers(RecordKind kind, int route)
