@@ -28,8 +28,9 @@ public sealed class ServerOptions
     /// Run session code on the socket's I/O thread instead of hopping to the thread pool for every
     /// read and flush (Kestrel's UnsafePreferInlineScheduling): about 9% more messages/s and 10% less
     /// CPU per message at 1 KB (docs/performance.md). Safe because the session never blocks and the
-    /// sinks hand their slow work (file writes, fsync, Kafka) to other threads; turn it off for a
-    /// sink that blocks.
+    /// sinks hand their slow work to other threads (Maildir writes and fsync go to the thread pool,
+    /// only its file open and rename run inline; Kafka produce only queues); turn it off for a sink
+    /// that blocks.
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
 
