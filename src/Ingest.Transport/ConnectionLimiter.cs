@@ -13,17 +13,6 @@ public sealed class ConnectionLimiter(ServerOptions options)
     private readonly Lock _lock = new();
     private int _total;
 
-    public int Total
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _total;
-            }
-        }
-    }
-
     /// <summary>Admits a connection, or returns why not. Every admission must be released.</summary>
     public Rejection TryAdmit(IPAddress? client)
     {

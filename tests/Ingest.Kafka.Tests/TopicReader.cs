@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Ingest.Delivery.Kafka;
 using Ingest.Kafka.Records;
 
 namespace Ingest.Kafka.Tests;
@@ -37,15 +38,8 @@ internal static class TopicReader
         return records;
     }
 
-    public static ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result) => new()
-    {
-        Topic = result.Topic,
-        Partition = result.Partition.Value,
-        Offset = result.Offset.Value,
-        Key = result.Message.Key,
-        Value = result.Message.Value ?? [],
-        Headers = result.Message.Headers?.Select(header => KeyValuePair.Create(header.Key, header.GetValueBytes())).ToList() ?? [],
-    };
+    /// <summary>The same conversion the gateway's own reader uses.</summary>
+    public static ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result) => KafkaMessageReader.ToRecord(result);
 
     public static string? Id(ConsumedRecord record) =>
         record.Header(RecordHeaders.MessageId) is { } id ? System.Text.Encoding.ASCII.GetString(id) : null;
