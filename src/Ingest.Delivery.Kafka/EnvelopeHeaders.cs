@@ -45,6 +45,17 @@ internal static class EnvelopeHeaders
             headers.Add(Text(RecordHeaders.DeclaredSize, size.ToString(CultureInfo.InvariantCulture)));
         }
 
+        // "TLSv1.3 TLS_AES_256_GCM_SHA384": protocol and cipher suite, space-separated (docs/record-format.md).
+        if (envelope.TlsProtocol is { } tlsProtocol)
+        {
+            headers.Add(Text(RecordHeaders.Tls, $"{tlsProtocol} {envelope.TlsCipher}"));
+        }
+
+        if (envelope.AuthenticatedUser is { } user)
+        {
+            headers.Add(Text(RecordHeaders.Auth, user));
+        }
+
         // The delivery span's context: a consumer's span continues the same trace.
         if (envelope.TraceParent is { } traceParent)
         {

@@ -33,6 +33,15 @@ public sealed class MessageEnvelope
     /// <summary>SIZE= as declared by the client (RFC 1870), if any.</summary>
     public ulong? DeclaredSize { get; init; }
 
+    /// <summary>TLS protocol of the session, e.g. TLSv1.3; null when the message came in unencrypted.</summary>
+    public string? TlsProtocol { get; init; }
+
+    /// <summary>IANA name of the negotiated cipher suite, e.g. TLS_AES_256_GCM_SHA384.</summary>
+    public string? TlsCipher { get; init; }
+
+    /// <summary>The SASL identity the client authenticated as (RFC 4954); null when it did not.</summary>
+    public string? AuthenticatedUser { get; init; }
+
     /// <summary>W3C traceparent of the delivery span, when tracing is on; sinks pass it on to consumers.</summary>
     public string? TraceParent { get; init; }
 

@@ -28,7 +28,7 @@ public static class RecordHeaders
     public const string SmtpUtf8 = "ingest-smtputf8";
     public const string DeclaredSize = "ingest-size";
 
-    // Reserved for the envelope once the gateway has them: written only when present.
+    // Written only when present: "TLSv1.3 TLS_AES_256_GCM_SHA384", and the SASL identity (RFC 4954).
     public const string Tls = "ingest-tls";
     public const string Auth = "ingest-auth";
 

@@ -49,7 +49,44 @@ public static class CommandParser
                 Verb = verb,
                 Rejection = HasControl(arguments) ? Rejection.InvalidArguments : Rejection.None,
             },
+            // RFC 3207 4: "STARTTLS" CRLF; parameters are a 501.
+            SmtpVerb.StartTls => new SmtpCommand
+            {
+                Verb = verb,
+                Rejection = hasArguments ? Rejection.ArgumentsNotAllowed : Rejection.None,
+            },
+            SmtpVerb.Auth => ParseAuth(arguments),
             _ => new SmtpCommand { Verb = verb, Rejection = Rejection.NotImplemented },
+        };
+    }
+
+    /// <summary>
+    /// RFC 4954 4: "AUTH" SP sasl-mech [SP initial-response], initial-response = base64 / "=".
+    /// Mechanism names are matched case-insensitively, as clients send them either way. The
+    /// initial response is returned undecoded in <see cref="SmtpCommand.Argument"/>; the session
+    /// decodes it, because what a bad one earns (501) depends on the exchange, not the syntax.
+    /// </summary>
+    private static SmtpCommand ParseAuth(ReadOnlySpan<byte> arguments)
+    {
+        var space = arguments.IndexOf((byte)' ');
+        var name = space < 0 ? arguments : arguments[..space];
+        var response = space < 0 ? default : arguments[(space + 1)..];
+        if (name.IsEmpty || (space >= 0 && (response.IsEmpty || response.Contains((byte)' '))) || HasControl(arguments))
+        {
+            return new SmtpCommand { Verb = SmtpVerb.Auth, Rejection = Rejection.InvalidArguments };
+        }
+
+        var mechanism = Ascii.EqualsIgnoreCase(name, "PLAIN"u8) ? SaslMechanism.Plain
+            : Ascii.EqualsIgnoreCase(name, "LOGIN"u8) ? SaslMechanism.Login
+            : SaslMechanism.Unknown;
+        return new SmtpCommand
+        {
+            Verb = SmtpVerb.Auth,
+            Mechanism = mechanism,
+            // RFC 4954 4: 504 for a mechanism the server does not support.
+            Rejection = mechanism == SaslMechanism.Unknown ? Rejection.UnsupportedAuthMechanism : Rejection.None,
+            Argument = response,
+            HasParameters = space >= 0,
         };
     }
 
@@ -188,6 +225,7 @@ public static class CommandParser
         ulong? size = null;
         var body = BodyType.Unspecified;
         var smtpUtf8 = false;
+        var auth = false;
         while (!rest.IsEmpty)
         {
             rest = rest.TrimStart((byte)' ');
@@ -233,6 +271,23 @@ public static class CommandParser
                 {
                     return Rejection.InvalidParameterValue;
                 }
+            }
+            else if (Ascii.EqualsIgnoreCase(keyword, "AUTH"u8))
+            {
+                // RFC 4954 5: AUTH=<mailbox as xtext> or AUTH=<>. We never relay onward over SMTP,
+                // so the value has no use here; it is checked for syntax and otherwise ignored,
+                // which is what 5 asks of a server that does not trust the client's claim.
+                if (auth)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                if (equals < 0 || value.IsEmpty)
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+
+                auth = true;
             }
             else if (Ascii.EqualsIgnoreCase(keyword, "SMTPUTF8"u8))
             {

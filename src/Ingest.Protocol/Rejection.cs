@@ -53,6 +53,21 @@ public enum Rejection : byte
     RelayDenied,
     EarlyTalker,
 
+    // TLS (RFC 3207) and AUTH (RFC 4954).
+    TlsAlreadyActive,
+    PlaintextAfterStartTls,
+    TlsRequired,
+    UnsupportedAuthMechanism,
+    AlreadyAuthenticated,
+    AuthDuringTransaction,
+    EncryptionRequiredForAuth,
+    AuthCancelled,
+    AuthResponseInvalid,
+    AuthFailed,
+    AuthTemporaryFailure,
+    AuthThrottled,
+    TooManyAuthFailures,
+
     // Message content and delivery.
     MessageTooBig,
     BareLineEndingInData,

@@ -14,6 +14,16 @@ public static class Replies
     public static ReadOnlySpan<byte> Bye => "221 2.0.0 Bye\r\n"u8;
     public static ReadOnlySpan<byte> Help => "214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP\r\n"u8;
 
+    // RFC 3207 4: the reply after which the client starts the TLS handshake.
+    public static ReadOnlySpan<byte> ReadyToStartTls => "220 2.0.0 Ready to start TLS\r\n"u8;
+
+    // RFC 4954 4, 6: success, and the 334 continuations (LOGIN's prompts are base64 "Username:"
+    // and "Password:", as every LOGIN client expects; PLAIN's is empty).
+    public static ReadOnlySpan<byte> AuthSucceeded => "235 2.7.0 Authentication successful\r\n"u8;
+    public static ReadOnlySpan<byte> AuthEmptyChallenge => "334 \r\n"u8;
+    public static ReadOnlySpan<byte> AuthUserNamePrompt => "334 VXNlcm5hbWU6\r\n"u8;
+    public static ReadOnlySpan<byte> AuthPasswordPrompt => "334 UGFzc3dvcmQ6\r\n"u8;
+
     // RFC 5321 3.5.3: a server that does not verify answers 252.
     public static ReadOnlySpan<byte> CannotVerify => "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery\r\n"u8;
 
@@ -70,6 +80,23 @@ public static class Replies
         // 421, so not in ClosesConnection: the session closes after it explicitly (see GreetAsync).
         Rejection.EarlyTalker => "554 5.5.0 Protocol error: data sent before the greeting, closing connection\r\n"u8,
 
+        // RFC 3207 4 and RFC 4954 6 name these codes; the texts are ours.
+        Rejection.TlsAlreadyActive => "503 5.5.1 TLS already active\r\n"u8,
+        // CVE-2011-0411 class: bytes pipelined behind STARTTLS were sent in plaintext and must not
+        // be read as if protected. Not a 421, so not in ClosesConnection: the session closes explicitly.
+        Rejection.PlaintextAfterStartTls => "554 5.5.0 Commands pipelined after STARTTLS, closing connection\r\n"u8,
+        Rejection.TlsRequired => "530 5.7.0 Must issue a STARTTLS command first\r\n"u8,
+        Rejection.UnsupportedAuthMechanism => "504 5.5.4 Unrecognized authentication type\r\n"u8,
+        Rejection.AlreadyAuthenticated => "503 5.5.1 Already authenticated\r\n"u8,
+        Rejection.AuthDuringTransaction => "503 5.5.1 AUTH not permitted during a mail transaction\r\n"u8,
+        Rejection.EncryptionRequiredForAuth => "538 5.7.11 Encryption required for requested authentication mechanism\r\n"u8,
+        Rejection.AuthCancelled => "501 5.7.0 Authentication cancelled\r\n"u8,
+        Rejection.AuthResponseInvalid => "501 5.5.2 Cannot decode response\r\n"u8,
+        Rejection.AuthFailed => "535 5.7.8 Authentication credentials invalid\r\n"u8,
+        Rejection.AuthTemporaryFailure => "454 4.7.0 Temporary authentication failure\r\n"u8,
+        Rejection.AuthThrottled => "454 4.7.0 Too many failed authentication attempts, try again later\r\n"u8,
+        Rejection.TooManyAuthFailures => "421 4.7.0 Too many failed authentication attempts, closing connection\r\n"u8,
+
         Rejection.MessageTooBig => "552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8,
         // X.6.0 "other or undefined media error" (RFC 3463 3.7): no registered code names bare line endings.
         Rejection.BareLineEndingInData => "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n"u8,
@@ -82,7 +109,7 @@ public static class Replies
     public static bool ClosesConnection(Rejection rejection) => rejection is
         Rejection.TooManyErrors or Rejection.Timeout or Rejection.ShuttingDown or
         Rejection.TooManyConnections or Rejection.TooManyConnectionsFromClient or Rejection.ConnectionRateExceeded or
-        Rejection.UnframeableBdat;
+        Rejection.UnframeableBdat or Rejection.TooManyAuthFailures;
 
     /// <summary>
     /// Client mistakes that count towards the bad-command limit. Relay refusals count too, as in
@@ -98,5 +125,7 @@ public static class Replies
         Rejection.NonAsciiAddressNeedsSmtpUtf8 or Rejection.NeedHelo or Rejection.NestedMail or
         Rejection.NeedMail or Rejection.NeedRecipient or Rejection.NoValidRecipients or
         Rejection.DataAfterBdat or Rejection.ChunkingNotNegotiated or Rejection.NoTransaction or
-        Rejection.BadSequence or Rejection.RelayDenied;
+        Rejection.BadSequence or Rejection.RelayDenied or Rejection.TlsAlreadyActive or
+        Rejection.TlsRequired or Rejection.UnsupportedAuthMechanism or Rejection.AlreadyAuthenticated or
+        Rejection.AuthDuringTransaction or Rejection.EncryptionRequiredForAuth or Rejection.AuthResponseInvalid;
 }

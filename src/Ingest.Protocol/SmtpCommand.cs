@@ -11,13 +11,19 @@ public readonly ref struct SmtpCommand
     /// <summary>Why the line cannot be executed; <see cref="Rejection.None"/> when it can.</summary>
     public Rejection Rejection { get; init; }
 
-    /// <summary>HELO/EHLO: the domain or address literal. MAIL/RCPT: the mailbox, empty for "&lt;&gt;".</summary>
+    /// <summary>
+    /// HELO/EHLO: the domain or address literal. MAIL/RCPT: the mailbox, empty for "&lt;&gt;".
+    /// AUTH: the initial response as sent (base64 or "="), empty when none was given.
+    /// </summary>
     public ReadOnlySpan<byte> Argument { get; init; }
 
     /// <summary>MAIL/RCPT: the mailbox holds UTF-8 (RFC 6531).</summary>
     public bool ArgumentIsNonAscii { get; init; }
 
-    /// <summary>MAIL/RCPT: ESMTP parameters were present (only legal after EHLO, RFC 5321 4.1.1.11).</summary>
+    /// <summary>AUTH: the SASL mechanism named.</summary>
+    public SaslMechanism Mechanism { get; init; }
+
+    /// <summary>MAIL/RCPT: ESMTP parameters were present (only legal after EHLO, RFC 5321 4.1.1.11). AUTH: an initial response was given.</summary>
     public bool HasParameters { get; init; }
 
     public MailParameters Mail { get; init; }

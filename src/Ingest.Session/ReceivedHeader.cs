@@ -9,14 +9,14 @@ namespace Ingest.Session;
 /// <summary>
 /// The RFC 5321 4.4 trace header prepended to every message, written straight into the body
 /// buffer (no intermediate strings):
-/// Received: from helo ([ptr.name ][ip]) by host (Ingest) with PROTOCOL id ID [for &lt;rcpt&gt;]; date
+/// Received: from helo ([ptr.name ][ip]) by host (Ingest) with PROTOCOL id ID [for &lt;rcpt&gt;] [(TLSv1.3) tls CIPHER]; date
 /// The HELO name and addresses were validated by the parser, so no raw client bytes go in.
 /// </summary>
 internal static class ReceivedHeader
 {
     /// <summary>
     /// Largest header this can produce: HELO, PTR name and recipient are bounded by the 255/255/256-octet
-    /// limits of the parser and <see cref="ClientHostName"/>; about 1,260 octets at most.
+    /// limits of the parser and <see cref="ClientHostName"/>; about 1,340 octets at most with the TLS clause.
     /// </summary>
     public const int MaxLength = 1536;
 
@@ -52,6 +52,16 @@ internal static class ReceivedHeader
             writer.Append("\r\n\tfor <"u8);
             writer.AppendUtf8(envelope.Recipients[0]);
             writer.Append(">"u8);
+        }
+
+        // RFC 8314 4.3 registers the "tls" clause (after "for", RFC 5321 4.4 Additional-Registered-Clauses)
+        // for the cipher suite; the protocol version rides in the comment its CFWS allows.
+        if (envelope.TlsCipher is { } cipher)
+        {
+            writer.Append("\r\n\t("u8);
+            writer.AppendAscii(envelope.TlsProtocol ?? "TLS");
+            writer.Append(") tls "u8);
+            writer.AppendAscii(cipher);
         }
 
         writer.Append(";\r\n\t"u8);

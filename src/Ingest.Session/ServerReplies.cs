@@ -6,14 +6,23 @@ namespace Ingest.Session;
 /// <summary>The replies that depend only on configuration, encoded once per process.</summary>
 internal sealed class ServerReplies
 {
+    private readonly byte[][] _ehlo = new byte[4][];
+
     public ServerReplies(string hostName, long maxMessageSize)
     {
         HostName = Encoding.ASCII.GetBytes(hostName);
         // RFC 5321 4.2: the greeting names the server; RFC 2034 3: no enhanced code on greetings.
         Greeting = Encoding.ASCII.GetBytes($"220 {hostName} ESMTP Ingest ready\r\n");
-        // RFC 5321 4.1.1.1: ehlo-ok-rsp; one keyword per line, the last line with a space.
-        Ehlo = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"250-{hostName}\r\n250-PIPELINING\r\n250-SIZE {maxMessageSize}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n250 ENHANCEDSTATUSCODES\r\n"));
+        // RFC 5321 4.1.1.1: ehlo-ok-rsp; one keyword per line, the last line with a space. The four
+        // variants: STARTTLS only before TLS (RFC 3207 4.2), AUTH only where it may be used (RFC 4954 4).
+        for (var variant = 0; variant < _ehlo.Length; variant++)
+        {
+            var startTls = (variant & 1) != 0 ? "250-STARTTLS\r\n" : "";
+            var auth = (variant & 2) != 0 ? "250-AUTH PLAIN LOGIN\r\n" : "";
+            _ehlo[variant] = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                $"250-{hostName}\r\n250-PIPELINING\r\n250-SIZE {maxMessageSize}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n{startTls}{auth}250 ENHANCEDSTATUSCODES\r\n"));
+        }
+
         Helo = Encoding.ASCII.GetBytes($"250 {hostName}\r\n");
     }
 
@@ -21,7 +30,7 @@ internal sealed class ServerReplies
 
     public byte[] Greeting { get; }
 
-    public byte[] Ehlo { get; }
-
     public byte[] Helo { get; }
+
+    public byte[] Ehlo(bool startTls, bool auth) => _ehlo[(startTls ? 1 : 0) | (auth ? 2 : 0)];
 }

@@ -13,4 +13,5 @@ public enum SessionEnd : byte
     ProtocolViolation,
     ClientNotReading,
     Refused,
+    TlsHandshakeFailed,
 }

@@ -1,3 +1,4 @@
+using Ingest.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Ingest.Session;
@@ -16,4 +17,16 @@ internal static partial class SessionLog
 
     [LoggerMessage(4, LogLevel.Information, "Session {ConnectionId} from {Client} ended: {Reason}")]
     public static partial void SessionEnded(ILogger logger, string connectionId, string client, SessionEnd reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Session {ConnectionId} from {Client} now uses {TlsProtocol} {TlsCipher}")]
+    public static partial void TlsStarted(ILogger logger, string connectionId, string client, string tlsProtocol, string tlsCipher);
+
+    [LoggerMessage(6, LogLevel.Information, "Session {ConnectionId} from {Client} authenticated as {User} with {Mechanism}")]
+    public static partial void Authenticated(ILogger logger, string connectionId, string client, string user, SaslMechanism mechanism);
+
+    [LoggerMessage(7, LogLevel.Warning, "Session {ConnectionId} from {Client}: AUTH {Mechanism} {Outcome}")]
+    public static partial void AuthenticationRefused(ILogger logger, string connectionId, string client, SaslMechanism mechanism, AuthenticationOutcome outcome);
+
+    [LoggerMessage(8, LogLevel.Error, "Session {ConnectionId}: the authenticator failed")]
+    public static partial void AuthenticatorThrew(ILogger logger, string connectionId, Exception exception);
 }

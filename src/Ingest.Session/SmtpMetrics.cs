@@ -17,6 +17,7 @@ public sealed class SmtpMetrics
     private static readonly string[] VerbNames = Enum.GetNames<SmtpVerb>().Select(name => name.ToUpperInvariant()).ToArray();
     private static readonly string[] EndNames = Enum.GetValues<SessionEnd>().Select(Snake).ToArray();
     private static readonly string[] RejectionNames = Enum.GetValues<Rejection>().Select(Snake).ToArray();
+    private static readonly string[] AuthOutcomeNames = Enum.GetValues<AuthenticationOutcome>().Select(Snake).ToArray();
 
     // Per-command and per-reply counts are the hottest measurements (several per message): they are
     // plain interlocked counters here, read by observable instruments only when an exporter collects.
@@ -32,6 +33,8 @@ public sealed class SmtpMetrics
     private readonly Counter<long> _openedConnections;
     private readonly Counter<long> _closedConnections;
     private readonly Histogram<double> _connectionDuration;
+    private readonly Counter<long> _tlsUpgrades;
+    private readonly Counter<long> _authAttempts;
 
     public SmtpMetrics(IMeterFactory meterFactory)
     {
@@ -52,6 +55,8 @@ public sealed class SmtpMetrics
         _closedConnections = Meter.CreateCounter<long>("smtp.server.connections.closed", "{connection}", "SMTP connections closed, by why the session ended.");
         _connectionDuration = Meter.CreateHistogram<double>("smtp.server.connection.duration", "s", "How long SMTP connections stayed open.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600, 1800] });
+        _tlsUpgrades = Meter.CreateCounter<long>("smtp.server.tls.sessions", "{session}", "Sessions that became encrypted (STARTTLS or implicit TLS), by TLS protocol version and cipher suite.");
+        _authAttempts = Meter.CreateCounter<long>("smtp.server.auth.attempts", "{attempt}", "AUTH exchanges that reached a decision, by SASL mechanism and outcome.");
     }
 
     /// <summary>Metrics on a meter of their own, for a session factory built outside dependency injection.</summary>
@@ -87,6 +92,15 @@ public sealed class SmtpMetrics
     internal void TransactionAbandoned() => _transactions.Add(1, new KeyValuePair<string, object?>("smtp.transaction.result", "abandoned"));
 
     internal void BodyReceived(long bytes) => _bytesReceived.Add(bytes);
+
+    /// <summary>A session now runs over TLS; the tags are small fixed sets (protocol versions, IANA cipher suites).</summary>
+    public void TlsEstablished(TlsInfo tls) => _tlsUpgrades.Add(1,
+        new KeyValuePair<string, object?>("tls.protocol.version", tls.Protocol),
+        new KeyValuePair<string, object?>("tls.cipher", tls.Cipher));
+
+    internal void AuthAttempt(SaslMechanism mechanism, AuthenticationOutcome outcome) => _authAttempts.Add(1,
+        new KeyValuePair<string, object?>("sasl.mechanism", mechanism == SaslMechanism.Plain ? "PLAIN" : "LOGIN"),
+        new KeyValuePair<string, object?>("smtp.auth.outcome", AuthOutcomeNames[(int)outcome]));
 
     /// <summary>Called by the transport when it admits a connection.</summary>
     public void ConnectionOpened()

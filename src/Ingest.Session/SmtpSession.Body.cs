@@ -122,6 +122,9 @@ public sealed partial class SmtpSession
             EightBitMime = _transaction.Parameters.Body == BodyType.EightBitMime,
             SmtpUtf8 = _transaction.Parameters.SmtpUtf8,
             DeclaredSize = _transaction.Parameters.DeclaredSize,
+            TlsProtocol = _tls?.Protocol,
+            TlsCipher = _tls?.Cipher,
+            AuthenticatedUser = _authenticatedUser,
             // W3C trace context of the delivery span, so a consumer continues the same trace.
             TraceParent = _deliveryActivity?.Id,
             TraceState = _deliveryActivity?.TraceStateString,
@@ -369,13 +372,23 @@ public sealed partial class SmtpSession
 
     private string ProtocolName()
     {
-        // RFC 5321 4.4, RFC 3848 and RFC 6531 3.7.3 "with" protocol names.
+        // RFC 5321 4.4, RFC 3848 and RFC 6531 3.7.3 "with" protocol names: S for TLS, A for AUTH.
         if (!_extended)
         {
             return "SMTP";
         }
 
-        return _transaction.Parameters.SmtpUtf8 ? "UTF8SMTP" : "ESMTP";
+        return (_transaction.Parameters.SmtpUtf8, _tls is not null, _authenticatedUser is not null) switch
+        {
+            (false, false, false) => "ESMTP",
+            (false, true, false) => "ESMTPS",
+            (false, false, true) => "ESMTPA",
+            (false, true, true) => "ESMTPSA",
+            (true, false, false) => "UTF8SMTP",
+            (true, true, false) => "UTF8SMTPS",
+            (true, false, true) => "UTF8SMTPA",
+            (true, true, true) => "UTF8SMTPSA",
+        };
     }
 
     private void ResetAfterMessage()

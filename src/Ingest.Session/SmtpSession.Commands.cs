@@ -28,6 +28,12 @@ public sealed partial class SmtpSession
             }
 
             var status = CommandFramer.TryReadLine(ref reader, _options.MaxCommandLineLength, out var line);
+            // RFC 4954 4: an AUTH line (with its initial response) may run to 12288 octets.
+            if (status == FrameStatus.TooLong && IsAuthLine(reader))
+            {
+                status = CommandFramer.TryReadLine(ref reader, MaxAuthLineLength + 2, out line);
+            }
+
             if (status == FrameStatus.Incomplete)
             {
                 // The command timeout runs from the first byte of a line (RFC 5321 4.5.3.2.7).
@@ -68,8 +74,22 @@ public sealed partial class SmtpSession
             }
         }
 
+        // RFC 3207 4.2 / CVE-2011-0411: anything pipelined behind STARTTLS arrived in plaintext and
+        // must not be executed as if it came through TLS. Refused whole, never parsed.
+        if (step == Step.StartTls && reader.Remaining > 0)
+        {
+            Close(Rejection.PlaintextAfterStartTls);
+            step = Step.Close;
+        }
+
         consumed = reader.Position;
         return step;
+    }
+
+    private bool IsAuthLine(SequenceReader<byte> reader)
+    {
+        Span<byte> start = stackalloc byte[5];
+        return _server.Authenticator is not null && reader.TryCopyTo(start) && Ascii.EqualsIgnoreCase(start, "AUTH "u8);
     }
 
     private Step SkipLine(in ReadOnlySequence<byte> buffer, out SequencePosition consumed)
@@ -94,7 +114,11 @@ public sealed partial class SmtpSession
             return line.FirstSpan;
         }
 
-        _lineScratch ??= new byte[_options.MaxCommandLineLength];
+        if (_lineScratch is null || _lineScratch.Length < line.Length)
+        {
+            _lineScratch = new byte[Math.Max(_options.MaxCommandLineLength, (int)line.Length)];
+        }
+
         return CommandFramer.Flatten(line, _lineScratch);
     }
 
@@ -104,6 +128,13 @@ public sealed partial class SmtpSession
         if (command.Verb == SmtpVerb.Unknown)
         {
             return Reject(command.Rejection);
+        }
+
+        // Extensions this session does not offer are unknown commands to it (RFC 5321 4.2.4: 502).
+        if ((command.Verb == SmtpVerb.StartTls && _connection.StartTls is null && _tls is null)
+            || (command.Verb == SmtpVerb.Auth && _server.Authenticator is null))
+        {
+            return Reject(Rejection.NotImplemented);
         }
 
         // A BDAT's chunk follows it on the wire whatever we answer (RFC 3030 2): frame it first.
@@ -134,6 +165,10 @@ public sealed partial class SmtpSession
                 return Recipient(command);
             case SmtpVerb.Data:
                 return Step.BeginData;
+            case SmtpVerb.StartTls:
+                return StartTls();
+            case SmtpVerb.Auth:
+                return Auth(command);
             case SmtpVerb.Rset:
                 ResetTransaction();
                 Write(Replies.Ok);
@@ -168,13 +203,18 @@ public sealed partial class SmtpSession
         }
 
         _state = SessionState.Greeted;
-        Write(_extended ? _server.Replies.Ehlo : _server.Replies.Helo);
+        Write(_extended ? _server.Replies.Ehlo(OffersStartTls, OffersAuth) : _server.Replies.Helo);
         return Step.NeedMore;
     }
 
     private Step Mail(SmtpCommand command)
     {
         var parameters = command.Mail;
+        if (MustStartTlsFirst)
+        {
+            return Reject(Rejection.TlsRequired);
+        }
+
         // RFC 5321 4.1.1.11 / RFC 1869: parameters exist only for clients that sent EHLO.
         if (command.HasParameters && !_extended)
         {

@@ -10,12 +10,6 @@ public sealed partial class SmtpSession
 {
     private Task<string?>? _clientHostName;
 
-    /// <summary>
-    /// Whether the client has authenticated (RFC 4954). Always false until AUTH exists; then an
-    /// authenticated client may relay to any domain (RFC 5321 7.1).
-    /// </summary>
-    internal bool IsAuthenticated { get; private set; }
-
     /// <summary>RFC 5321 3.6.2 and 7.1: unauthenticated mail only for the accepted domains; "&lt;Postmaster&gt;" always.</summary>
     private bool MayRelayTo(ReadOnlySpan<byte> mailbox) => IsAuthenticated || _server.AcceptedDomains.Accepts(mailbox);
 

@@ -20,6 +20,7 @@ public sealed partial class SmtpSession
         SkipLine,
         Data,
         Chunk,
+        AuthResponse,
         Closed,
     }
 
@@ -39,12 +40,15 @@ public sealed partial class SmtpSession
         BeginChunk,
         WriteBody,
         EndBody,
+        StartTls,
+        Authenticate,
         Close,
     }
 
     private readonly SmtpSessionFactory _server;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
+    // Replaced once, by STARTTLS, with pipes over the decrypted stream.
+    private PipeReader _input;
+    private PipeWriter _output;
     private readonly ConnectionInfo _connection;
     private readonly SmtpOptions _options;
     private readonly Transaction _transaction = new();
@@ -70,6 +74,7 @@ public sealed partial class SmtpSession
         _input = transport.Input;
         _output = transport.Output;
         _connection = connection;
+        _tls = connection.Tls;
         _decoder = new DataDecoder(_options.BareLineEndings);
     }
 
@@ -149,7 +154,7 @@ public sealed partial class SmtpSession
     }
 
     /// <summary>Nothing in flight: no body being read or delivered, no BDAT sequence open.</summary>
-    private bool IsIdle => _mode is Mode.Command or Mode.SkipLine && _state != SessionState.BdatInProgress;
+    private bool IsIdle => _mode is Mode.Command or Mode.SkipLine or Mode.AuthResponse && _state != SessionState.BdatInProgress;
 
     private string ClientText => _connection.RemoteEndPoint?.ToString() ?? "unknown";
 
@@ -168,6 +173,7 @@ public sealed partial class SmtpSession
                 Mode.SkipLine => SkipLine(buffer, out consumed),
                 Mode.Data => DecodeData(buffer, out consumed),
                 Mode.Chunk => ReadChunk(buffer, out consumed),
+                Mode.AuthResponse => ReadAuthResponse(buffer, out consumed),
                 _ => Step.Close,
             };
 
@@ -195,6 +201,12 @@ public sealed partial class SmtpSession
                 break;
             case Step.EndBody:
                 await EndBodyAsync();
+                break;
+            case Step.StartTls:
+                await StartTlsAsync();
+                break;
+            case Step.Authenticate:
+                await AuthenticateAsync();
                 break;
             case Step.NeedMore when result.IsCompleted:
                 // The client closed its side; whatever is left is an incomplete line or body.

@@ -9,8 +9,19 @@ namespace Ingest.Session;
 public sealed class SmtpSessionFactory
 {
     /// <param name="reverseDns">Used only when <see cref="SmtpOptions.ReverseDns"/> is on; with it on and none given, no lookup happens.</param>
-    public SmtpSessionFactory(SmtpOptions options, IMessageSink sink, TimeProvider timeProvider, ILoggerFactory loggerFactory, SmtpMetrics? metrics = null, IReverseDns? reverseDns = null)
+    /// <param name="authenticator">Checks AUTH credentials; null leaves AUTH unoffered (502).</param>
+    public SmtpSessionFactory(
+        SmtpOptions options,
+        IMessageSink sink,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        SmtpMetrics? metrics = null,
+        IReverseDns? reverseDns = null,
+        IAuthenticator? authenticator = null,
+        AuthOptions? authOptions = null)
     {
+        Authenticator = authenticator;
+        AuthOptions = authOptions ?? new AuthOptions();
         Metrics = metrics ?? SmtpMetrics.Standalone();
         Options = options;
         Sink = sink;
@@ -37,6 +48,10 @@ public sealed class SmtpSessionFactory
     internal ServerReplies Replies { get; }
 
     internal AcceptedDomains AcceptedDomains { get; }
+
+    internal IAuthenticator? Authenticator { get; }
+
+    internal AuthOptions AuthOptions { get; }
 
     /// <summary>Null when reverse DNS is off: sessions then never start a lookup.</summary>
     internal IReverseDns? ReverseDns { get; }

@@ -24,6 +24,9 @@ internal static class StateTable
         // RFC 5321 3.3: DATA without an accepted RCPT is 503 or 554; RFC 3030 3: no DATA after BDAT.
         Row(table, SmtpVerb.Data, Rejection.NeedMail, Rejection.NeedMail, Rejection.NoValidRecipients, Rejection.None, Rejection.DataAfterBdat);
         Row(table, SmtpVerb.Bdat, Rejection.NeedMail, Rejection.NoTransaction, Rejection.NoValidRecipients, Rejection.None, Rejection.None);
+        // RFC 3207 4.2 / RFC 4954 4: STARTTLS and AUTH come after EHLO and outside a transaction.
+        Row(table, SmtpVerb.StartTls, Rejection.NeedHelo, Rejection.None, Rejection.BadSequence, Rejection.BadSequence, Rejection.BadSequence);
+        Row(table, SmtpVerb.Auth, Rejection.NeedHelo, Rejection.None, Rejection.AuthDuringTransaction, Rejection.AuthDuringTransaction, Rejection.AuthDuringTransaction);
         // Everything else (EHLO, HELO, RSET, NOOP, HELP, VRFY, QUIT, and the 502s) is legal anywhere.
         return table;
     }

@@ -68,6 +68,9 @@ internal sealed class MaildirStore
         EightBitMime = envelope.EightBitMime,
         SmtpUtf8 = envelope.SmtpUtf8,
         DeclaredSize = envelope.DeclaredSize,
+        TlsProtocol = envelope.Tls?.Split(' ')[0],
+        TlsCipher = envelope.Tls?.Split(' ') is [_, var cipher] ? cipher : null,
+        AuthenticatedUser = envelope.Auth,
     };
 
     /// <summary>The message id in a Maildir sink file name: "{unix time}.{id}.{host}[,S=size][:2,flags]".</summary>

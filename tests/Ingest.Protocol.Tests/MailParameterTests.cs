@@ -130,7 +130,6 @@ public class MailParameterTests
 
     // RFC 5321 4.1.1.11: a parameter the server did not advertise is answered 555.
     [Theory]
-    [InlineData("AUTH=<>")]
     [InlineData("RET=HDRS")]
     [InlineData("ENVID=abc")]
     [InlineData("X-FOO")]
@@ -186,5 +185,23 @@ public class MailParameterTests
         Assert.Equal(Rejection.UnknownParameter, parsed.Rejection);
         Assert.True(parsed.HasParameters);
         Assert.Equal("a@example.com", parsed.Argument);
+    }
+
+    // RFC 4954 5: AUTH=<mailbox> or AUTH=<> is accepted for its syntax and otherwise ignored.
+    [Theory]
+    [InlineData("AUTH=<>")]
+    [InlineData("AUTH=alice+40example.org")]
+    [InlineData("SIZE=10 AUTH=<> BODY=8BITMIME")]
+    public void ParserAcceptsTheAuthParameter(string parameters)
+    {
+        Assert.Equal(Rejection.None, Parsed.Line(From + parameters).Rejection);
+    }
+
+    [Theory]
+    [InlineData("AUTH", Rejection.InvalidParameterValue)]
+    [InlineData("AUTH=<> AUTH=<>", Rejection.DuplicateParameter)]
+    public void ParserRefusesAMalformedAuthParameter(string parameters, Rejection expected)
+    {
+        Assert.Equal(expected, Parsed.Line(From + parameters).Rejection);
     }
 }

@@ -17,14 +17,30 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly Pipe _toClient = new(new PipeOptions(useSynchronizationContext: false));
     private readonly CancellationTokenSource _closeRequested = new();
 
-    public SessionHarness(Action<SmtpOptions>? configure = null, TestSink? sink = null, SmtpMetrics? metrics = null, IReverseDns? reverseDns = null)
+    /// <param name="connected">Adjusts what the transport tells the session (TLS, STARTTLS, the TLS policy).</param>
+    /// <param name="authenticator">Turns AUTH on.</param>
+    public SessionHarness(
+        Action<SmtpOptions>? configure = null,
+        TestSink? sink = null,
+        SmtpMetrics? metrics = null,
+        IReverseDns? reverseDns = null,
+        Func<ConnectionInfo, ConnectionInfo>? connected = null,
+        IAuthenticator? authenticator = null,
+        AuthOptions? authOptions = null)
     {
         Options = new SmtpOptions { HostName = "gw.example" };
         configure?.Invoke(Options);
         Sink = sink ?? new TestSink();
-        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns);
+        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns, authenticator, authOptions);
         var connection = new ConnectionInfo("test", new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
-        var session = factory.Create(new DuplexPipe(_toServer.Reader, _toClient.Writer), connection);
+        connection = connected?.Invoke(connection) ?? connection;
+        var transport = new DuplexPipe(_toServer.Reader, _toClient.Writer);
+        if (connection.StartTls is FakeStartTls fake)
+        {
+            fake.Transport = transport;
+        }
+
+        var session = factory.Create(transport, connection);
         Completion = Task.Run(async () =>
         {
             try
