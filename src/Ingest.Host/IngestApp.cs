@@ -25,6 +25,7 @@ public static class IngestApp
         Bind<MaildirOptions, MaildirOptionsValidator>(services, MaildirOptions.Section);
         Bind<KafkaOptions, KafkaOptionsValidator>(services, KafkaOptions.Section);
         Bind<ManagementOptions, ManagementOptionsValidator>(services, ManagementOptions.Section);
+        Bind<AuthOptions, AuthOptionsValidator>(services, AuthOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         // Registered as itself too, so a readiness endpoint can read its Health. Building it does not
@@ -51,7 +52,9 @@ public static class IngestApp
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<SmtpMetrics>(),
-            provider.GetRequiredService<IReverseDns>()));
+            provider.GetRequiredService<IReverseDns>(),
+            provider.GetService<IAuthenticator>() ?? PasswordFileAuthenticatorFrom(provider),
+            provider.GetRequiredService<IOptions<AuthOptions>>().Value));
         services.AddSmtpTransport();
 
         // Health, readiness and metrics on their own HTTP endpoint; the drain runs before Kestrel stops.
@@ -71,9 +74,32 @@ public static class IngestApp
         return app;
     }
 
-    /// <summary>The process entry point: 0 after a clean shutdown, 2 when configuration is invalid, 1 on other start-up failures.</summary>
+    /// <summary>AUTH with the built-in password file, or null (AUTH not offered) when none is configured.</summary>
+    private static PasswordFileAuthenticator? PasswordFileAuthenticatorFrom(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (string.IsNullOrEmpty(options.PasswordFile))
+        {
+            return null;
+        }
+
+        var time = provider.GetRequiredService<TimeProvider>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest.Auth");
+        // The validator read the file moments ago; failing here means it changed in between.
+        return PasswordFileAuthenticator.TryCreate(options.PasswordFile, new AuthenticationThrottle(options.MaxFailuresPerClient, time), time, logger, out var authenticator, out var errors)
+            ? authenticator
+            : throw new InvalidOperationException($"Invalid configuration: {AuthOptions.Section}:PasswordFile: {string.Join("; ", errors)}");
+    }
+
+    /// <summary>The process entry point: 0 after a clean shutdown, 2 when configuration is invalid, 1 on other start-up failures; or the hash-password tool.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        // An operator tool, not the server: makes a line for the password file.
+        if (args is [HashPasswordCommand.Name, ..])
+        {
+            return HashPasswordCommand.Run(Console.In, Console.Out, Console.Error, args.AsSpan(1));
+        }
+
         WebApplication app;
         try
         {

@@ -100,6 +100,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionRatePerClient", options.MaxConnectionRatePerClient, 0, 1_000_000);
         SmtpOptionsValidator.Positive(errors, $"{S}:ShutdownTimeout", options.ShutdownTimeout);
         ProxyProtocolOptionsValidator.AddErrors(errors, options);
+        TlsOptionsValidator.AddErrors(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -37,6 +37,9 @@ public sealed class ServerOptions
     /// <summary>PROXY protocol on chosen endpoints, from trusted load balancers only; off unless endpoints are listed.</summary>
     public ProxyProtocolOptions ProxyProtocol { get; set; } = new();
 
+    /// <summary>STARTTLS, implicit TLS endpoints and the certificate; off unless a certificate is given.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>The endpoints used when none are configured.</summary>
     public static IReadOnlyList<string> DefaultEndpoints { get; } = ["0.0.0.0:2525"];
 }

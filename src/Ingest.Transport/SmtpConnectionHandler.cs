@@ -27,15 +27,35 @@ public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, Connectio
         sessions.Metrics.ConnectionOpened();
         var opened = Stopwatch.GetTimestamp();
         var end = SessionEnd.ConnectionLost;
+        StartTlsUpgrade? startTls = null;
         try
         {
-            var info = new ConnectionInfo(connection.ConnectionId, remote, connection.LocalEndPoint as IPEndPoint);
+            var endpoint = connection.Features.Get<SmtpEndpointFeature>();
+            var implicitTls = endpoint?.Secured?.Tls;
+            if (implicitTls is not null)
+            {
+                sessions.Metrics.TlsEstablished(implicitTls);
+            }
+
+            // STARTTLS is offered where there is a certificate and the connection is not TLS already.
+            startTls = implicitTls is null && endpoint?.Tls is { } handshake ? new StartTlsUpgrade(connection, handshake) : null;
+            var info = new ConnectionInfo(connection.ConnectionId, remote, connection.LocalEndPoint as IPEndPoint)
+            {
+                Tls = implicitTls,
+                StartTls = startTls,
+                RequireTls = endpoint?.RequireTls ?? false,
+            };
             // Kestrel signals graceful shutdown through this feature; the session decides when to stop.
             var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
             end = await sessions.Create(connection.Transport, info).RunAsync(closeRequested, connection.ConnectionClosed);
         }
         finally
         {
+            if (startTls is not null)
+            {
+                await startTls.DisposeAsync();
+            }
+
             limiter.Release(remote?.Address);
             sessions.Metrics.ConnectionClosed(end, Stopwatch.GetElapsedTime(opened));
         }

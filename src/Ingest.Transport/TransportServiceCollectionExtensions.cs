@@ -22,9 +22,29 @@ public static class TransportServiceCollectionExtensions
             provider.GetRequiredService<IOptions<ServerOptions>>().Value.MaxConnectionRatePerClient,
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ProxyProtocolMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
-        services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<ServerOptions>, SmtpListeners, TimeProvider, ILoggerFactory, ProxyProtocolMetrics>((kestrel, server, listeners, time, loggers, proxyMetrics) =>
+        services.TryAddSingleton(provider => new TlsMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
+        // The certificate is loaded (and validated) once at start-up, then reloaded on change.
+        services.TryAddSingleton(provider =>
+        {
+            var tls = provider.GetRequiredService<IOptions<ServerOptions>>().Value.Tls;
+            if (!tls.Enabled)
             {
+                return new TlsEndpoints(null);
+            }
+
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest.Transport.Tls");
+            var certificate = ServerCertificate.Load(tls, logger, out var error)
+                ?? throw new InvalidOperationException($"{ServerOptions.Section}:Tls:Certificate: {error}");
+            return new TlsEndpoints(new TlsHandshake(certificate, tls, provider.GetRequiredService<TimeProvider>(), logger, provider.GetRequiredService<TlsMetrics>()));
+        });
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ServerOptions>, SmtpListeners, TimeProvider, ILoggerFactory, IServiceProvider>((kestrel, server, listeners, time, loggers, provider) =>
+            {
+                var proxyMetrics = provider.GetRequiredService<ProxyProtocolMetrics>();
+                var tlsEndpoints = provider.GetRequiredService<TlsEndpoints>();
+                var tls = server.Value.Tls;
+                var implicitTls = tls.ImplicitEndpoints.Select(IPEndPoint.Parse).ToHashSet();
+                var requireTls = tls.RequiredEndpoints.Select(IPEndPoint.Parse).ToHashSet();
                 var endpoints = server.Value.Endpoints.Count > 0 ? server.Value.Endpoints : ServerOptions.DefaultEndpoints;
                 var proxy = server.Value.ProxyProtocol;
                 var proxied = proxy.Endpoints.Select(IPEndPoint.Parse).ToHashSet();
@@ -35,10 +55,22 @@ public static class TransportServiceCollectionExtensions
                     kestrel.Listen(endpoint, listener =>
                     {
                         listeners.Add(listener);
+                        // Which endpoint this is, for the handler: PROXY may rewrite the local address.
+                        var feature = (tlsEndpoints.Handshake, implicitTls.Contains(endpoint) || requireTls.Contains(endpoint));
+                        listener.Use(next => connection =>
+                        {
+                            connection.Features.Set(new SmtpEndpointFeature(feature.Handshake, feature.Item2));
+                            return next(connection);
+                        });
                         // First in the chain: the PROXY header precedes every other byte, TLS included.
                         if (proxied.Contains(endpoint))
                         {
                             listener.Use(next => new ProxyProtocolMiddleware(next, trusted, proxy.HeaderTimeout, time, proxyLogger, proxyMetrics).OnConnectionAsync);
+                        }
+
+                        if (implicitTls.Contains(endpoint))
+                        {
+                            listener.Use(next => new ImplicitTlsMiddleware(next, tlsEndpoints.Handshake!).OnConnectionAsync);
                         }
 
                         listener.UseConnectionHandler<SmtpConnectionHandler>();
