@@ -120,4 +120,33 @@ public sealed class SessionMetricsTests
         Assert.Equal(envelope.MessageId, transaction.GetTagItem("messaging.message.id"));
         Assert.Equal("192.0.2.7", transaction.GetTagItem("network.peer.address"));
     }
+
+    [Fact]
+    public async Task StartTlsAndAuthAttemptsAreCountedWithBoundedTags()
+    {
+        var metrics = SmtpMetrics.Standalone();
+        using var tls = new MetricCollector<long>(metrics.Meter, "smtp.server.tls.sessions");
+        using var auth = new MetricCollector<long>(metrics.Meter, "smtp.server.auth.attempts");
+        var plain = Convert.ToBase64String("\0alice\0wonderland"u8.ToArray());
+        var wrong = Convert.ToBase64String("\0alice\0guess"u8.ToArray());
+        await using (var session = new SessionHarness(
+            metrics: metrics,
+            connected: connection => connection with { StartTls = new FakeStartTls() },
+            authenticator: new FakeAuthenticator()))
+        {
+            await session.ReadGreetingAsync();
+            await session.SendAsync("EHLO c.example\r\nSTARTTLS\r\n");
+            await session.ReadRepliesAsync(2);
+            await session.SendAsync($"EHLO c.example\r\nAUTH PLAIN {wrong}\r\nAUTH PLAIN {plain}\r\nQUIT\r\n");
+            await session.ReadToEndAsync();
+            await session.WaitForEndAsync();
+        }
+
+        var established = Assert.Single(tls.GetMeasurementSnapshot());
+        Assert.Equal("TLSv1.3", established.Tags["tls.protocol.version"]);
+        Assert.Equal("TLS_AES_128_GCM_SHA256", established.Tags["tls.cipher"]);
+        Assert.Equal(1, Sum(auth, "smtp.auth.outcome", "failed"));
+        Assert.Equal(1, Sum(auth, "smtp.auth.outcome", "succeeded"));
+        Assert.All(auth.GetMeasurementSnapshot(), m => Assert.Equal("PLAIN", m.Tags["sasl.mechanism"]));
+    }
 }
