@@ -266,4 +266,19 @@ public sealed class TlsTests : IDisposable
         });
         Assert.Contains(exception.Failures, failure => failure.StartsWith("Ingest:Server:Tls:Certificate:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AnIdleTlsSessionTimesOutWith421OverTls()
+    {
+        // The session's timeout cancels a pending read of the pipe over SslStream; the 421 must still go out encrypted.
+        await using var gateway = await StartAsync("Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:0", "Ingest:Smtp:IdleTimeout=00:00:00.500");
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(gateway.EndPoint);
+        await using var tls = new SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "gw.test", RemoteCertificateValidationCallback = (_, _, _, _) => true });
+        var reader = new StreamReader(tls, Encoding.ASCII);
+        Assert.StartsWith("220 ", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.StartsWith("421 4.4.2", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+    }
 }
