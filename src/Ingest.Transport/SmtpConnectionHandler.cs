@@ -1,29 +1,18 @@
 using System.Diagnostics;
 using System.Net;
-using Ingest.Protocol;
 using Ingest.Session;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace Ingest.Transport;
 
-/// <summary>Kestrel's entry point for an SMTP connection: admission, then one session over the connection's pipes.</summary>
-public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, ConnectionLimiter limiter, ConnectionRateLimiter rateLimiter) : ConnectionHandler
+/// <summary>Kestrel's entry point for an SMTP connection, after the middleware: one session over the connection's pipes.</summary>
+public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        // After the PROXY middleware: this is the client the header named, not the load balancer.
+        // Admitted by AdmissionMiddleware. After the PROXY middleware, this is the client the header named.
         var remote = connection.RemoteEndPoint as IPEndPoint;
-        // Every attempt counts towards the rate, admitted or not; one refused for its rate takes no concurrent slot.
-        var admission = rateLimiter.TryAcquire(remote?.Address) ? limiter.TryAdmit(remote?.Address) : Rejection.ConnectionRateExceeded;
-        if (admission != Rejection.None)
-        {
-            sessions.Metrics.ConnectionRefused();
-            // RFC 5321 3.1: a server that will not serve answers 421 in place of the greeting.
-            await connection.Transport.Output.WriteAsync(Replies.For(admission).ToArray(), connection.ConnectionClosed);
-            return;
-        }
-
         sessions.Metrics.ConnectionOpened();
         var opened = Stopwatch.GetTimestamp();
         var end = SessionEnd.ConnectionLost;
@@ -56,7 +45,6 @@ public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, Connectio
                 await startTls.DisposeAsync();
             }
 
-            limiter.Release(remote?.Address);
             sessions.Metrics.ConnectionClosed(end, Stopwatch.GetElapsedTime(opened));
         }
     }

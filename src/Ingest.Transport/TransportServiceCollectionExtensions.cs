@@ -56,18 +56,26 @@ public static class TransportServiceCollectionExtensions
                     {
                         listeners.Add(listener);
                         // Which endpoint this is, for the handler: PROXY may rewrite the local address.
-                        var feature = (tlsEndpoints.Handshake, implicitTls.Contains(endpoint) || requireTls.Contains(endpoint));
+                        var handshake = tlsEndpoints.Handshake;
+                        var tlsRequired = requireTls.Contains(endpoint);
                         listener.Use(next => connection =>
                         {
-                            connection.Features.Set(new SmtpEndpointFeature(feature.Handshake, feature.Item2));
+                            connection.Features.Set(new SmtpEndpointFeature(handshake, tlsRequired));
                             return next(connection);
                         });
-                        // First in the chain: the PROXY header precedes every other byte, TLS included.
+                        // Then, before anything reads: the PROXY header precedes every other byte, TLS included;
+                        // admission counts the address it carries; the implicit TLS handshake comes last.
                         if (proxied.Contains(endpoint))
                         {
                             listener.Use(next => new ProxyProtocolMiddleware(next, trusted, proxy.HeaderTimeout, time, proxyLogger, proxyMetrics).OnConnectionAsync);
                         }
 
+                        listener.Use(next => new AdmissionMiddleware(
+                            next,
+                            provider.GetRequiredService<ConnectionLimiter>(),
+                            provider.GetRequiredService<ConnectionRateLimiter>(),
+                            provider.GetRequiredService<SmtpSessionFactory>().Metrics,
+                            implicitTls.Contains(endpoint)).OnConnectionAsync);
                         if (implicitTls.Contains(endpoint))
                         {
                             listener.Use(next => new ImplicitTlsMiddleware(next, tlsEndpoints.Handshake!).OnConnectionAsync);

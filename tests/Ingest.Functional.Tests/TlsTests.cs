@@ -281,4 +281,21 @@ public sealed class TlsTests : IDisposable
         Assert.StartsWith("421 4.4.2", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
     }
+
+    [Fact]
+    public async Task OverTheConnectionLimitAnImplicitTlsEndpointClosesBeforeAnyHandshake()
+    {
+        await using var gateway = await StartAsync("Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:0", "Ingest:Server:MaxConnections=1");
+        using var first = new TcpClient();
+        await first.ConnectAsync(gateway.EndPoint);
+        await using var tls = new SslStream(first.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "gw.test", RemoteCertificateValidationCallback = (_, _, _, _) => true });
+        Assert.StartsWith("220 ", await new StreamReader(tls, Encoding.ASCII).ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+
+        // A plaintext 421 would be garbage to a TLS client: the second connection is closed unanswered.
+        using var second = new TcpClient();
+        await second.ConnectAsync(gateway.EndPoint);
+        var buffer = new byte[64];
+        Assert.Equal(0, await second.GetStream().ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20)));
+    }
 }
