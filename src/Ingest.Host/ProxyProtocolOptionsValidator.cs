@@ -1,4 +1,3 @@
-using System.Net;
 using Ingest.Transport;
 
 namespace Ingest.Host;
@@ -10,22 +9,7 @@ internal static class ProxyProtocolOptionsValidator
     {
         const string P = ServerOptions.Section + ":ProxyProtocol";
         var proxy = server.ProxyProtocol;
-        var listening = (server.Endpoints.Count > 0 ? server.Endpoints : ServerOptions.DefaultEndpoints)
-            .Select(text => IPEndPoint.TryParse(text, out var endpoint) ? endpoint : null)
-            .OfType<IPEndPoint>()
-            .ToHashSet();
-        for (var i = 0; i < proxy.Endpoints.Count; i++)
-        {
-            var text = proxy.Endpoints[i];
-            if (!IPEndPoint.TryParse(text, out var endpoint) || !text.Contains(':', StringComparison.Ordinal))
-            {
-                errors.Add($"{P}:Endpoints:{i}: '{text}' is not an IP address and port such as 0.0.0.0:2525.");
-            }
-            else if (!listening.Contains(endpoint))
-            {
-                errors.Add($"{P}:Endpoints:{i}: '{text}' is not one of the listening endpoints ({ServerOptions.Section}:Endpoints); PROXY protocol is turned on per listening endpoint.");
-            }
-        }
+        ListeningEndpoints.CheckSubset(errors, $"{P}:Endpoints", proxy.Endpoints, ListeningEndpoints.Of(server), "PROXY protocol is turned on per listening endpoint.");
 
         for (var i = 0; i < proxy.TrustedNetworks.Count; i++)
         {

@@ -1,4 +1,3 @@
-using System.Net;
 using Ingest.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,12 +10,9 @@ internal static class TlsOptionsValidator
     {
         const string T = ServerOptions.Section + ":Tls";
         var tls = server.Tls;
-        var listening = (server.Endpoints.Count > 0 ? server.Endpoints : ServerOptions.DefaultEndpoints)
-            .Select(text => IPEndPoint.TryParse(text, out var endpoint) ? endpoint : null)
-            .OfType<IPEndPoint>()
-            .ToHashSet();
-        CheckEndpoints(errors, $"{T}:ImplicitEndpoints", tls.ImplicitEndpoints, listening);
-        CheckEndpoints(errors, $"{T}:RequiredEndpoints", tls.RequiredEndpoints, listening);
+        var listening = ListeningEndpoints.Of(server);
+        ListeningEndpoints.CheckSubset(errors, $"{T}:ImplicitEndpoints", tls.ImplicitEndpoints, listening, "implicit TLS is turned on per listening endpoint.");
+        ListeningEndpoints.CheckSubset(errors, $"{T}:RequiredEndpoints", tls.RequiredEndpoints, listening, "the TLS requirement is set per listening endpoint.");
         SmtpOptionsValidator.Positive(errors, $"{T}:HandshakeTimeout", tls.HandshakeTimeout);
 
         if (!tls.Enabled)
@@ -50,22 +46,6 @@ internal static class TlsOptionsValidator
         if (ServerCertificate.Load(tls, NullLogger.Instance, out var problem) is null)
         {
             errors.Add($"{T}:Certificate: '{tls.Certificate}' could not be loaded: {problem}");
-        }
-    }
-
-    private static void CheckEndpoints(List<string> errors, string key, List<string> endpoints, HashSet<IPEndPoint> listening)
-    {
-        for (var i = 0; i < endpoints.Count; i++)
-        {
-            var text = endpoints[i];
-            if (!IPEndPoint.TryParse(text, out var endpoint) || !text.Contains(':', StringComparison.Ordinal))
-            {
-                errors.Add($"{key}:{i}: '{text}' is not an IP address and port such as 0.0.0.0:465.");
-            }
-            else if (!listening.Contains(endpoint))
-            {
-                errors.Add($"{key}:{i}: '{text}' is not one of the listening endpoints ({ServerOptions.Section}:Endpoints).");
-            }
         }
     }
 }
