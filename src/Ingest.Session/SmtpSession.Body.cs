@@ -217,6 +217,25 @@ public sealed partial class SmtpSession
         }
     }
 
+    /// <summary>
+    /// Which refusal a DATA body gets must not depend on how its bytes were split into reads
+    /// (CheckBodyLimits sees them as they come, and the first problem found wins). At the end of
+    /// the data it is decided again from whole-body facts in a fixed order: over the size limit
+    /// first (RFC 1870 6, permanent whatever else is wrong), then bare line endings, then whatever
+    /// the sink said.
+    /// </summary>
+    private void SettleDataFailure()
+    {
+        if (_transaction.BodyLength > _options.MaxMessageSize)
+        {
+            _transaction.Failure = Rejection.MessageTooBig;
+        }
+        else if (_decoder.SawBareLineEnding && _options.BareLineEndings == BareLineEndingPolicy.Reject)
+        {
+            _transaction.Failure = Rejection.BareLineEndingInData;
+        }
+    }
+
     private Step ReadChunk(in ReadOnlySequence<byte> buffer, out SequencePosition consumed)
     {
         var take = Math.Min(buffer.Length, _chunkRemaining);
@@ -277,6 +296,11 @@ public sealed partial class SmtpSession
 
             Reject(rejection);
             return;
+        }
+
+        if (!wasChunk)
+        {
+            SettleDataFailure();
         }
 
         if (_transaction.Failure != Rejection.None)
@@ -414,6 +438,17 @@ public sealed partial class SmtpSession
     private async ValueTask AbortMessageAsync()
     {
         await DisposeWriterAsync();
+        if (_pendingAbort is { } pending)
+        {
+            _pendingAbort = null;
+            await pending.DisposeAsync();
+        }
+    }
+
+    /// <summary>Drops only the message an RSET or EHLO parked, never the transaction's current writer.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AbortPendingAsync()
+    {
         if (_pendingAbort is { } pending)
         {
             _pendingAbort = null;

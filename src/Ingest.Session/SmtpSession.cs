@@ -188,6 +188,13 @@ public sealed partial class SmtpSession
             _input.AdvanceTo(consumed, examined);
         }
 
+        if (_pendingAbort is not null)
+        {
+            // RSET or EHLO ended an open BDAT sequence: its partial message is dropped now, before
+            // a command that came with them in the same read opens the next message.
+            await AbortPendingAsync();
+        }
+
         switch (step)
         {
             case Step.BeginData:
@@ -217,8 +224,8 @@ public sealed partial class SmtpSession
 
         if (_pendingAbort is not null)
         {
-            // RSET or EHLO ended an open BDAT sequence: its partial message is dropped.
-            await AbortMessageAsync();
+            // Parked during the step's own asynchronous work (STARTTLS resets the session).
+            await AbortPendingAsync();
         }
     }
 

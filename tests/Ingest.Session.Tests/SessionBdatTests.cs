@@ -116,4 +116,19 @@ public sealed class SessionBdatTests
         Assert.Empty(session.Sink.Delivered);
         Assert.Single(session.Sink.Aborted);
     }
+
+    // Found by the transcript property: the RSET's abort of the open BDAT message used to dispose
+    // the writer of the DATA message that followed it in the same read, answering it 451.
+    [Theory]
+    [InlineData("RSET")]
+    [InlineData("EHLO c.example")]
+    public async Task AMessageAfterAnAbandonedBdatInTheSameReadIsDelivered(string reset)
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync($"BDAT 3\r\nabc{reset}\r\nMAIL FROM:<s@y.example>\r\nRCPT TO:<r@x.example>\r\nDATA\r\nhello\r\n.\r\n");
+        var replies = await session.ReadRepliesAsync(6);
+        Assert.StartsWith("250 2.0.0 OK", replies[5]);
+        Assert.Equal("hello\r\n", Encoding.ASCII.GetString(session.Sink.Single().Body));
+        Assert.Single(session.Sink.Aborted);
+    }
 }

@@ -189,4 +189,18 @@ public sealed class SessionDataTests
         Assert.True(message.Envelope.EightBitMime);
         Assert.Equal("用户@例子.example", message.Envelope.Recipients[0]);
     }
+
+    // Found by the transcript property, which reproduces the split deterministically (SegmentedPipeReader):
+    // the reply used to depend on how the bytes were split into reads.
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    public async Task ABodyBothOversizedAndWithABareCrGets552HoweverItArrives(int segmentSize)
+    {
+        await using var session = await OpenDataAsync(o => o.MaxMessageSize = 300);
+        var body = new string('x', 291) + "\r" + new string('x', 8) + "\r\n.\r\n";
+        await session.SendAsync(Encoding.ASCII.GetBytes(body), segmentSize);
+        Assert.Equal("552 5.3.4 Message size exceeds fixed maximum message size", await session.ReadReplyAsync());
+        Assert.Empty(session.Sink.Delivered);
+    }
 }
