@@ -98,13 +98,12 @@ public sealed record DeliveredMessage(MessageEnvelope Envelope, byte[] Data)
     {
         get
         {
-            // The trace header ends at the first CRLF not followed by a tab (its continuation lines are folded).
-            for (var i = 0; i + 1 < Data.Length; i++)
+            // The trace header always ends with its date in UTC (ReceivedHeader.AppendDate), so a body
+            // that itself starts with a tab is not mistaken for a folded continuation line.
+            var end = Data.AsSpan().IndexOf(" +0000\r\n"u8);
+            if (end >= 0)
             {
-                if (Data[i] == '\r' && Data[i + 1] == '\n' && (i + 2 == Data.Length || Data[i + 2] != '\t'))
-                {
-                    return Data[(i + 2)..];
-                }
+                return Data[(end + 8)..];
             }
 
             throw new InvalidOperationException("no Received header");
