@@ -4,7 +4,8 @@ using System.Diagnostics;
 namespace Ingest.LoadTest;
 
 /// <summary>
-/// --idle-connections: opens N connections, completes EHLO on each, holds them without a word
+/// --idle-connections: opens N connections, completes EHLO on each (after STARTTLS, or over TLS
+/// from the first byte, when asked, so each holds a TLS session), holds them without a word
 /// for --duration, then QUITs. A read stays pending on every connection throughout, so one the
 /// server closes early (an idle timeout's 421, a reset) is noticed when it happens.
 /// </summary>
@@ -19,6 +20,7 @@ internal static class IdleRunner
     {
         var requested = options.IdleConnections ?? 0;
         var failures = new Dictionary<string, long>();
+        var tlsSessions = new Dictionary<TlsSession, long>();
         var open = new ConcurrentBag<(SmtpLoadClient Client, Task<(int Code, TimeSpan At)> Watch)>();
         var start = Stopwatch.GetTimestamp();
 
@@ -32,8 +34,12 @@ internal static class IdleRunner
                 {
                     try
                     {
-                        var client = await SmtpLoadClient.ConnectAsync(options.EndPoint, token);
+                        var client = await SmtpLoadClient.ConnectAsync(options.EndPoint, options.Tls, token);
                         open.Add((client, WatchAsync(client, start)));
+                        if (client.Tls is { } session)
+                        {
+                            Count(tlsSessions, session);
+                        }
                     }
                     catch (SmtpReplyException exception)
                     {
@@ -101,7 +107,8 @@ internal static class IdleRunner
             }
         }));
 
-        return new IdleResult(requested, established, failures, held.TotalSeconds, stayedOpen, closedEarly, firstClose?.TotalSeconds, quitOk);
+        return new IdleResult(
+            requested, established, failures, TlsReport.Create(options.Tls, tlsSessions), held.TotalSeconds, stayedOpen, closedEarly, firstClose?.TotalSeconds, quitOk);
     }
 
     /// <summary>The server's first unprompted reply (or the reply to our QUIT), and when it came.</summary>
@@ -118,11 +125,12 @@ internal static class IdleRunner
         }
     }
 
-    private static void Count(Dictionary<string, long> counts, string reason)
+    private static void Count<TKey>(Dictionary<TKey, long> counts, TKey key)
+        where TKey : notnull
     {
         lock (counts)
         {
-            counts[reason] = counts.TryGetValue(reason, out var count) ? count + 1 : 1;
+            counts[key] = counts.TryGetValue(key, out var count) ? count + 1 : 1;
         }
     }
 }
@@ -135,6 +143,7 @@ internal sealed record IdleResult(
     int Requested,
     int Established,
     IReadOnlyDictionary<string, long> ConnectFailures,
+    TlsReport? Tls,
     double HeldSeconds,
     int StayedOpen,
     IReadOnlyDictionary<string, long> ClosedEarly,

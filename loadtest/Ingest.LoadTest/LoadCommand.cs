@@ -18,6 +18,12 @@ internal static class LoadCommand
     private static readonly Option<string?> EmlDir = new("--eml-dir") { Description = "Send the *.eml files in this directory in turn instead of generated messages." };
     private static readonly Option<string> Pipelining = new("--pipelining") { Description = "Group MAIL/RCPT/DATA per RFC 2920.", DefaultValueFactory = _ => "on" };
     private static readonly Option<bool> Bdat = new("--bdat") { Description = "Send each message as one BDAT ... LAST (RFC 3030) instead of DATA." };
+    private static readonly Option<int?> ReconnectAfter = new("--reconnect-after") { Description = "QUIT and open a new connection after every N messages (1: each message pays the connection set-up, TLS handshake included)." };
+    private static readonly Option<bool> StartTls = new("--starttls") { Description = "After the greeting and EHLO: STARTTLS (RFC 3207), the TLS handshake, EHLO again." };
+    private static readonly Option<bool> ImplicitTls = new("--implicit-tls") { Description = "TLS from the first byte (RFC 8314, as on port 465)." };
+    private static readonly Option<bool> TlsInsecure = new("--tls-insecure") { Description = "Accept any server certificate unchecked (a self-signed one on loopback). Without it the certificate must chain to a root the OS trusts and carry the server name." };
+    private static readonly Option<string?> TlsServerName = new("--tls-server-name") { Description = "Name sent as SNI and checked in the certificate (default: --host). .NET resumes sessions only under a name: with an address and no name, every handshake is a full one." };
+    private static readonly Option<bool> TlsNoResume = new("--tls-no-resume") { Description = "Never resume an earlier connection's TLS session: every handshake is a full one (by default .NET resumes, as a caching MTA would)." };
     private static readonly Option<double?> Rate = new("--rate") { Description = "Open-loop target in messages per second (default: as fast as possible)." };
     private static readonly Option<double> Duration = new("--duration", "-d") { Description = "Hard limit on the run in seconds; with --idle-connections, how long to hold them.", DefaultValueFactory = _ => 60 };
     private static readonly Option<string?> Json = new("--json") { Description = "Also write the report as JSON to this file." };
@@ -32,8 +38,8 @@ internal static class LoadCommand
         Pipelining.AcceptOnlyFromAmong("on", "off");
         var root = new RootCommand("Load generator and delivery verifier for the Ingest SMTP gateway.")
         {
-            Host, Port, Connections, PerConnection, Total, Size, SizeDist, EmlDir, Pipelining, Bdat, Rate, Duration,
-            Json, Svg, VerifyMaildir, Idle, Seed, AllowNonLoopback,
+            Host, Port, Connections, PerConnection, Total, Size, SizeDist, EmlDir, Pipelining, Bdat, ReconnectAfter,
+            StartTls, ImplicitTls, TlsInsecure, TlsServerName, TlsNoResume, Rate, Duration, Json, Svg, VerifyMaildir, Idle, Seed, AllowNonLoopback,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -62,6 +68,22 @@ internal static class LoadCommand
         if (result.GetValue(PerConnection) is not null && result.GetValue(Total) is not null)
         {
             errors.Add("Give --messages-per-connection or --total, not both.");
+        }
+
+        if (result.GetValue(ReconnectAfter) is { } reconnect && reconnect < 1)
+        {
+            errors.Add("--reconnect-after must be at least 1.");
+        }
+
+        if (result.GetValue(StartTls) && result.GetValue(ImplicitTls))
+        {
+            errors.Add("Give --starttls or --implicit-tls, not both.");
+        }
+
+        var tls = result.GetValue(StartTls) || result.GetValue(ImplicitTls);
+        if (!tls && (result.GetValue(TlsInsecure) || result.GetValue(TlsNoResume) || result.GetValue(TlsServerName) is not null))
+        {
+            errors.Add("--tls-insecure, --tls-server-name and --tls-no-resume need --starttls or --implicit-tls.");
         }
 
         if (result.GetValue(SizeDist) is { } dist && !SizeDistribution.TryParse(dist, out _, out var error))
@@ -136,6 +158,7 @@ internal static class LoadCommand
             : SizeDistribution.Single(result.GetValue(Size));
         var perConnection = result.GetValue(PerConnection);
         var total = result.GetValue(Total);
+        var tlsMode = result.GetValue(StartTls) ? TlsMode.StartTls : result.GetValue(ImplicitTls) ? TlsMode.Implicit : TlsMode.None;
         return new LoadOptions
         {
             EndPoint = new IPEndPoint(address, result.GetValue(Port)),
@@ -146,6 +169,10 @@ internal static class LoadCommand
             EmlDirectory = result.GetValue(EmlDir),
             Pipelining = result.GetValue(Pipelining) == "on",
             Bdat = result.GetValue(Bdat),
+            Tls = tlsMode == TlsMode.None
+                ? null
+                : new ClientTls(tlsMode, result.GetValue(TlsServerName) ?? host, checkCertificate: !result.GetValue(TlsInsecure), resume: !result.GetValue(TlsNoResume)),
+            ReconnectAfter = result.GetValue(ReconnectAfter),
             Rate = result.GetValue(Rate),
             Duration = TimeSpan.FromSeconds(result.GetValue(Duration)),
             JsonPath = result.GetValue(Json),

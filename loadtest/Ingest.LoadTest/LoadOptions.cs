@@ -22,6 +22,12 @@ internal sealed record LoadOptions
 
     public bool Bdat { get; init; }
 
+    /// <summary>Null for plaintext.</summary>
+    public ClientTls? Tls { get; init; }
+
+    /// <summary>QUIT and reconnect after this many messages on one connection; null to keep it.</summary>
+    public int? ReconnectAfter { get; init; }
+
     /// <summary>Open-loop target in messages per second; null for as fast as possible.</summary>
     public double? Rate { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace Ingest.LoadTest;
 
@@ -23,10 +24,14 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
 
     public TimeSpan Elapsed { get; private set; }
 
+    /// <summary>This process's CPU time (user + system) over the run, start-up excluded: what the client costs the machine.</summary>
+    public TimeSpan ClientCpu { get; private set; }
+
     public bool PipeliningFellBack => Volatile.Read(ref _pipeliningFallback) != 0;
 
     public async Task<RunStatistics> RunAsync(CancellationToken cancellationToken)
     {
+        var cpuAtStart = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         var stats = new RunStatistics(start, (int)Math.Ceiling(options.Duration.TotalSeconds));
         _sharedRemaining = options.Total ?? 0;
@@ -37,6 +42,7 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
             .Select(index => Task.Run(() => WorkerAsync(index, stats, gate, deadline.Token), CancellationToken.None));
         await Task.WhenAll(workers);
         Elapsed = Stopwatch.GetElapsedTime(start);
+        ClientCpu = Environment.CpuUsage.TotalTime - cpuAtStart;
         CutShort = deadline.IsCancellationRequested;
         return stats;
     }
@@ -46,6 +52,7 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         var random = new Random(options.Seed + index);
         var remaining = options.MessagesPerConnection ?? 0;
         var failures = 0;
+        var onConnection = 0;
         var inFlight = false;
         SmtpLoadClient? client = null;
         try
@@ -91,11 +98,18 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
                 }
 
                 inFlight = false;
+                if (keep && ++onConnection == options.ReconnectAfter)
+                {
+                    await QuitQuietlyAsync(client, cancellationToken);
+                    keep = false;
+                }
+
                 if (!keep)
                 {
-                    // 421 or a broken connection: the next message starts on a new one.
+                    // 421, a broken connection or --reconnect-after: the next message starts on a new one.
                     await client.DisposeAsync();
                     client = null;
+                    onConnection = 0;
                 }
             }
 
@@ -130,7 +144,7 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         SmtpLoadClient client;
         try
         {
-            client = await SmtpLoadClient.ConnectAsync(options.EndPoint, cancellationToken);
+            client = await SmtpLoadClient.ConnectAsync(options.EndPoint, options.Tls, cancellationToken);
         }
         catch (SmtpReplyException exception)
         {
@@ -143,7 +157,7 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
             return null;
         }
 
-        stats.ConnectionOpened();
+        stats.ConnectionOpened(client.Tls);
         if (options.Bdat && !client.Chunking)
         {
             // Every message would be refused: report it once per attempt rather than send them.
@@ -158,6 +172,18 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         }
 
         return client;
+    }
+
+    /// <summary>QUIT after the last message a connection is to carry; its answer decides nothing.</summary>
+    private static async Task QuitQuietlyAsync(SmtpLoadClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.QuitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (IsConnectionFailure(exception))
+        {
+        }
     }
 
     private bool TakeMessage(ref int remaining) =>
@@ -176,7 +202,7 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
     }
 
     internal static bool IsConnectionFailure(Exception exception) =>
-        exception is IOException or SocketException or InvalidDataException or ObjectDisposedException;
+        exception is IOException or SocketException or InvalidDataException or ObjectDisposedException or AuthenticationException;
 
     internal static string Reason(Exception exception) => exception switch
     {
@@ -184,6 +210,8 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         SocketException socket => "socket " + socket.SocketErrorCode,
         IOException { InnerException: SocketException socket } => "socket " + socket.SocketErrorCode,
         InvalidDataException => "malformed reply",
+        // A refused certificate names its problem, e.g. "... errors in the certificate chain: UntrustedRoot".
+        AuthenticationException => "TLS handshake: " + exception.Message,
         _ => exception.GetType().Name,
     };
 }

@@ -7,6 +7,7 @@ internal sealed class ReplyReader(Stream stream)
 {
     // RFC 5321 4.5.3.1.5: a reply line is at most 512 octets; the slack absorbs pipelined replies.
     private readonly byte[] _buffer = new byte[8192];
+    private Stream _stream = stream;
     private int _start;
     private int _end;
 
@@ -38,7 +39,7 @@ internal sealed class ReplyReader(Stream stream)
                 throw new InvalidDataException("Reply line longer than the buffer.");
             }
 
-            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
             if (read == 0)
             {
                 throw new EndOfStreamException("The server closed the connection.");
@@ -47,6 +48,12 @@ internal sealed class ReplyReader(Stream stream)
             _end += read;
         }
     }
+
+    /// <summary>Whether bytes beyond the last complete reply have been read.</summary>
+    public bool HasBuffered => _end > _start;
+
+    /// <summary>Reads from <paramref name="secured"/> from now on: the stream TLS put over the old one.</summary>
+    public void SwitchTo(Stream secured) => _stream = secured;
 
     private bool TryReadLine(List<string>? lines, out int code, out bool final)
     {

@@ -26,7 +26,8 @@ internal static class Report
         return new LoadReport(
             Target: options.EndPoint.ToString(),
             Connections: options.Connections,
-            Transfer: (options.Bdat ? "BDAT" : "DATA") + (options.Pipelining ? ", pipelined" : ", one command at a time"),
+            Transfer: (options.Bdat ? "BDAT" : "DATA") + (options.Pipelining ? ", pipelined" : ", one command at a time") +
+                (options.ReconnectAfter is { } reconnect ? $", a new connection every {reconnect} message(s)" : ""),
             Messages: options.EmlDirectory is { } eml ? "files from " + eml : "generated, sizes " + options.Sizes,
             TargetRate: options.Rate,
             DurationLimitSeconds: options.Duration.TotalSeconds,
@@ -39,8 +40,10 @@ internal static class Report
             Unanswered: stats.Unanswered,
             ConnectionsOpened: stats.ConnectionsOpened,
             ConnectionErrors: stats.ConnectionErrors.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToDictionary(),
+            Tls: TlsReport.Create(options.Tls, stats.TlsSessions),
             MessagesPerSecond: elapsed > 0 ? stats.Accepted / elapsed : 0,
             MegabytesPerSecond: elapsed > 0 ? stats.AcceptedBytes / Megabyte / elapsed : 0,
+            ClientCpuSeconds: runner.ClientCpu.TotalSeconds,
             LatencyMs: stats.Latency.Summarize(),
             MaxScheduleLagMs: options.Rate is null ? null : stats.MaxScheduleLag.TotalMilliseconds,
             Timeline: stats.Timeline.Samples(),
@@ -74,10 +77,14 @@ internal static class Report
             Row(output, "  " + reason, count);
         }
 
+        PrintTls(report.Tls, output);
         Section(output, "Throughput");
         Row(output, "elapsed", Invariant($"{report.ElapsedSeconds:0.00} s (limit {report.DurationLimitSeconds:0.#} s)"));
         Row(output, "messages/s", Invariant($"{report.MessagesPerSecond:0.0}"));
         Row(output, "MB/s", Invariant($"{report.MegabytesPerSecond:0.00}"));
+        // The client shares the machine with the gateway on loopback: its CPU is the gateway's loss.
+        Row(output, "load tool CPU", Invariant($"{report.ClientCpuSeconds:0.00} s") +
+            (report.Replied250 > 0 ? Invariant($", {report.ClientCpuSeconds * 1e6 / report.Replied250:0} us/msg") : ""));
         var latency = report.LatencyMs;
         Section(output, Invariant($"Latency, end of data to final reply ({latency.Count} samples)"));
         foreach (var (name, value) in new[] { ("p50", latency.P50), ("p90", latency.P90), ("p99", latency.P99), ("max", latency.Max) })
@@ -126,12 +133,30 @@ internal static class Report
         }
 
         Row(output, "QUIT answered 221", result.QuitAnswered221);
+        PrintTls(result.Tls, output);
     }
 
     public static async Task WriteJsonAsync<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
         await using var file = File.Create(path);
         await JsonSerializer.SerializeAsync(file, value, type);
+    }
+
+    /// <summary>Nothing for plaintext; otherwise the mode once, and connections per negotiated protocol and cipher suite.</summary>
+    private static void PrintTls(TlsReport? tls, TextWriter output)
+    {
+        if (tls is null)
+        {
+            return;
+        }
+
+        var mode = tls.Mode == "starttls" ? "STARTTLS (RFC 3207)" : "implicit TLS (RFC 8314)";
+        Section(output, $"TLS: {mode} to {tls.ServerName}, certificate {(tls.CertificateChecked ? "checked" : "NOT checked (--tls-insecure)")}, " +
+            (tls.Resumable ? "sessions resumed where possible" : "full handshakes only"));
+        foreach (var (session, count) in tls.Sessions)
+        {
+            Row(output, "  " + session, count);
+        }
     }
 
     private static void PrintVerification(VerificationResult verification, TextWriter output)

@@ -8,6 +8,7 @@ internal sealed class RunStatistics(long startTimestamp, int seconds)
 {
     private readonly ConcurrentDictionary<int, long> _codes = new();
     private readonly ConcurrentDictionary<string, long> _connectionErrors = new();
+    private readonly ConcurrentDictionary<TlsSession, long> _tlsSessions = new();
     private long _attempted;
     private long _unanswered;
     private long _acceptedBytes;
@@ -34,6 +35,9 @@ internal sealed class RunStatistics(long startTimestamp, int seconds)
 
     public IReadOnlyDictionary<string, long> ConnectionErrors => _connectionErrors;
 
+    /// <summary>Connections by the protocol and cipher suite their handshake negotiated.</summary>
+    public IReadOnlyDictionary<TlsSession, long> TlsSessions => _tlsSessions;
+
     public long Accepted => _codes.Where(pair => pair.Key is >= 200 and < 300).Sum(pair => pair.Value);
 
     public void MessageStarted() => Interlocked.Increment(ref _attempted);
@@ -56,7 +60,14 @@ internal sealed class RunStatistics(long startTimestamp, int seconds)
     /// <summary>Sent, at least in part, but the connection failed or the run ended before the final reply.</summary>
     public void MessageUnanswered() => Interlocked.Increment(ref _unanswered);
 
-    public void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpened);
+    public void ConnectionOpened(TlsSession? tls)
+    {
+        Interlocked.Increment(ref _connectionsOpened);
+        if (tls is { } session)
+        {
+            _tlsSessions.AddOrUpdate(session, 1, static (_, count) => count + 1);
+        }
+    }
 
     public void ConnectionError(string reason) => _connectionErrors.AddOrUpdate(reason, 1, static (_, count) => count + 1);
 

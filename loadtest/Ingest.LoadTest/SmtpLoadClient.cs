@@ -7,8 +7,8 @@ using System.Text;
 namespace Ingest.LoadTest;
 
 /// <summary>
-/// One SMTP connection over a raw socket: greeting, EHLO, then messages by DATA or BDAT, with or
-/// without RFC 2920 pipelining, then QUIT.
+/// One SMTP connection over a raw socket: greeting, EHLO (and STARTTLS, or TLS from the first
+/// byte, when asked), then messages by DATA or BDAT, with or without RFC 2920 pipelining, then QUIT.
 /// </summary>
 internal sealed class SmtpLoadClient : IAsyncDisposable
 {
@@ -18,9 +18,11 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
     private static readonly byte[] DataCommand = "DATA\r\n"u8.ToArray();
     private static readonly byte[] RsetCommand = "RSET\r\n"u8.ToArray();
     private static readonly byte[] QuitCommand = "QUIT\r\n"u8.ToArray();
+    private static readonly byte[] EhloCommand = "EHLO loadtest.example\r\n"u8.ToArray();
+    private static readonly byte[] StartTlsCommand = "STARTTLS\r\n"u8.ToArray();
 
-    private readonly NetworkStream _stream;
     private readonly ReplyReader _replies;
+    private Stream _stream;
 
     private SmtpLoadClient(Socket socket)
     {
@@ -32,8 +34,15 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
 
     public bool Chunking { get; private set; }
 
-    /// <summary>Connects, reads the 220 greeting and sends EHLO; a refusal throws <see cref="SmtpReplyException"/>.</summary>
-    public static async Task<SmtpLoadClient> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    /// <summary>What the TLS handshake negotiated; null on a plaintext connection.</summary>
+    public TlsSession? Tls { get; private set; }
+
+    /// <summary>
+    /// Connects, secures the connection as <paramref name="tls"/> says, reads the 220 greeting and
+    /// sends EHLO; a refusal throws <see cref="SmtpReplyException"/>, a failed handshake
+    /// <see cref="System.Security.Authentication.AuthenticationException"/> or <see cref="IOException"/>.
+    /// </summary>
+    public static async Task<SmtpLoadClient> ConnectAsync(IPEndPoint endPoint, ClientTls? tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         SmtpLoadClient? client = null;
@@ -41,7 +50,7 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
         {
             await socket.ConnectAsync(endPoint, cancellationToken);
             client = new SmtpLoadClient(socket);
-            await client.GreetAsync(cancellationToken);
+            await client.StartAsync(tls, cancellationToken);
             return client;
         }
         catch
@@ -171,15 +180,56 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
     private static int? FirstFailure(int mail, int rcpt) =>
         mail is < 200 or >= 300 ? mail : rcpt is < 200 or >= 300 ? rcpt : null;
 
-    private async Task GreetAsync(CancellationToken cancellationToken)
+    private async Task StartAsync(ClientTls? tls, CancellationToken cancellationToken)
     {
+        if (tls is { Mode: TlsMode.Implicit })
+        {
+            // RFC 8314 3.3: the handshake comes first; the greeting is the first thing TLS carries.
+            await SecureAsync(tls, cancellationToken);
+        }
+
         var greeting = await _replies.ReadAsync(cancellationToken);
         if (greeting != 220)
         {
             throw new SmtpReplyException("greeting", greeting);
         }
 
-        await WriteAsync("EHLO loadtest.example\r\n"u8.ToArray(), cancellationToken);
+        await EhloAsync(cancellationToken);
+        if (tls is { Mode: TlsMode.StartTls })
+        {
+            // Sent whether or not EHLO offered it: a server without it refuses, and the report says so.
+            await WriteAsync(StartTlsCommand, cancellationToken);
+            var ready = await _replies.ReadAsync(cancellationToken);
+            if (ready != 220)
+            {
+                throw new SmtpReplyException("STARTTLS", ready);
+            }
+
+            await SecureAsync(tls, cancellationToken);
+            // RFC 3207 4.2: forget what the server said in the clear and ask again.
+            await EhloAsync(cancellationToken);
+        }
+    }
+
+    private async Task SecureAsync(ClientTls tls, CancellationToken cancellationToken)
+    {
+        if (_replies.HasBuffered)
+        {
+            // Bytes after the 220 to STARTTLS, in the clear: a reply injected ahead of the
+            // handshake (the client side of the CVE-2011-0411 class), never to be read as if TLS
+            // had protected it (RFC 3207 4.2).
+            throw new InvalidDataException("Plaintext followed the reply to STARTTLS.");
+        }
+
+        var secured = await tls.AuthenticateAsync(_stream, cancellationToken);
+        _stream = secured;
+        _replies.SwitchTo(secured);
+        Tls = new TlsSession(secured.SslProtocol, secured.NegotiatedCipherSuite);
+    }
+
+    private async Task EhloAsync(CancellationToken cancellationToken)
+    {
+        await WriteAsync(EhloCommand, cancellationToken);
         var keywords = new List<string>();
         var ehlo = await _replies.ReadAsync(cancellationToken, keywords);
         if (ehlo != 250)
@@ -188,6 +238,8 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
         }
 
         // RFC 5321 4.1.1.1: the first line names the server; each later one is a keyword and its parameters.
+        Pipelining = false;
+        Chunking = false;
         foreach (var line in keywords.Skip(1))
         {
             var keyword = line.Split(' ', 2)[0];
