@@ -31,6 +31,13 @@ internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
             {
                 if (!data.IsEmpty)
                 {
+                    // A zero-byte read (SslStream waiting for data without a buffer) returns 0 once
+                    // data is there, consuming nothing.
+                    if (buffer.IsEmpty)
+                    {
+                        return 0;
+                    }
+
                     var count = (int)Math.Min(data.Length, buffer.Length);
                     var slice = data.Slice(0, count);
                     slice.CopyTo(buffer.Span);

@@ -50,7 +50,10 @@ public sealed class TlsHandshake(ServerCertificate certificate, TlsOptions optio
 
         var info = new TlsInfo(ProtocolName(stream.SslProtocol), stream.NegotiatedCipherSuite.ToString());
         var pipe = new SecuredPipe(
-            PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, leaveOpen: true)),
+            // Zero-byte reads: an idle connection waits for data holding no buffer, here or in
+            // SslStream (which then waits on its inner stream the same way). Without them every
+            // idle TLS connection pinned a 16 KB read buffer and SslStream's own (docs/performance.md).
+            PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, leaveOpen: true, useZeroByteReads: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
         return new SecuredConnection(stream, pipe, info);
     }
