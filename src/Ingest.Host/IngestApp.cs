@@ -104,6 +104,7 @@ public static class IngestApp
         try
         {
             app = Build(args);
+            InlineSocketCompletions(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value);
             await app.StartAsync();
         }
         catch (OptionsValidationException exception)
@@ -128,6 +129,24 @@ public static class IngestApp
         }
 
         return 0;
+    }
+
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>
+    /// <see cref="ServerOptions.InlineSocketCompletions"/>: run socket completions on the epoll
+    /// thread that saw them, instead of handing each one to the thread pool (where an idle worker
+    /// must be woken, and spins before it sleeps again). .NET reads this switch from the environment
+    /// once, when the process makes its first socket, so it is set here, before Kestrel binds; an
+    /// operator's own value wins. Only the gateway process does this: tests host the gateway beside
+    /// clients whose code was not written for it (docs/performance.md).
+    /// </summary>
+    private static void InlineSocketCompletions(ServerOptions server)
+    {
+        if (server.InlineScheduling && server.InlineSocketCompletions && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
     }
 
     private static void Bind<TOptions, TValidator>(IServiceCollection services, string section)
