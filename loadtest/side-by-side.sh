@@ -247,6 +247,10 @@ cell() {
 run_matrix() {
   local name size sessions mode header="| size | sessions | per connection | messages |" rule="|---|---|---|---|"
   for name in "${SERVERS[@]}"; do start_server "$name"; done
+  # Once per server before any point: the .NET servers run their first 10,000-20,000 messages at a
+  # fraction of their steady rate while the JIT tiers the hot paths up (docs/performance.md), which
+  # a point's own warm-up run is too short to cover at one session.
+  for name in "${SERVERS[@]}"; do run_once "$name" 1024 20 reuse "$(echo "30000 * $SCALE / 1" | bc)" >/dev/null; done
   for name in "${SERVERS[@]}"; do
     log "$name: 127.0.0.1:${PORT[$name]}, pid ${PID[$name]}"
     header+=" ${LABEL[$name]} |"; rule+="---|"
