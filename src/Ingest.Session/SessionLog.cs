@@ -1,3 +1,4 @@
+using System.Net;
 using Ingest.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,7 @@ namespace Ingest.Session;
 internal static partial class SessionLog
 {
     [LoggerMessage(1, LogLevel.Information, "Message {MessageId} accepted from {Client}: {Recipients} recipient(s), {Bytes} octets")]
-    public static partial void MessageAccepted(ILogger logger, string messageId, string client, int recipients, long bytes);
+    public static partial void MessageAccepted(ILogger logger, string messageId, EndPoint? client, int recipients, long bytes);
 
     [LoggerMessage(2, LogLevel.Warning, "Message {MessageId} refused ({Reason}): {Detail}")]
     public static partial void MessageRefused(ILogger logger, string messageId, string reason, string? detail);
@@ -16,16 +17,16 @@ internal static partial class SessionLog
     public static partial void SinkThrew(ILogger logger, string messageId, Exception exception);
 
     [LoggerMessage(4, LogLevel.Information, "Session {ConnectionId} from {Client} ended: {Reason}")]
-    public static partial void SessionEnded(ILogger logger, string connectionId, string client, SessionEnd reason);
+    public static partial void SessionEnded(ILogger logger, string connectionId, EndPoint? client, SessionEnd reason);
 
     [LoggerMessage(5, LogLevel.Information, "Session {ConnectionId} from {Client} now uses {TlsProtocol} {TlsCipher}")]
-    public static partial void TlsStarted(ILogger logger, string connectionId, string client, string tlsProtocol, string tlsCipher);
+    public static partial void TlsStarted(ILogger logger, string connectionId, EndPoint? client, string tlsProtocol, string tlsCipher);
 
     [LoggerMessage(6, LogLevel.Information, "Session {ConnectionId} from {Client} authenticated as {User} with {Mechanism}")]
-    public static partial void Authenticated(ILogger logger, string connectionId, string client, string user, SaslMechanism mechanism);
+    public static partial void Authenticated(ILogger logger, string connectionId, EndPoint? client, string user, SaslMechanism mechanism);
 
     [LoggerMessage(7, LogLevel.Warning, "Session {ConnectionId} from {Client}: AUTH {Mechanism} {Outcome}")]
-    public static partial void AuthenticationRefused(ILogger logger, string connectionId, string client, SaslMechanism mechanism, AuthenticationOutcome outcome);
+    public static partial void AuthenticationRefused(ILogger logger, string connectionId, EndPoint? client, SaslMechanism mechanism, AuthenticationOutcome outcome);
 
     [LoggerMessage(8, LogLevel.Error, "Session {ConnectionId}: the authenticator failed")]
     public static partial void AuthenticatorThrew(ILogger logger, string connectionId, Exception exception);

@@ -199,16 +199,16 @@ public sealed partial class SmtpSession
         {
             case AuthenticationOutcome.Succeeded:
                 _authenticatedUser = user;
-                SessionLog.Authenticated(_server.Logger, _connection.ConnectionId, ClientText, user!, _authMechanism);
+                SessionLog.Authenticated(_server.Logger, _connection.ConnectionId, _connection.RemoteEndPoint, user!, _authMechanism);
                 Write(Replies.AuthSucceeded);
                 return Step.NeedMore;
             case AuthenticationOutcome.Failed:
-                SessionLog.AuthenticationRefused(_server.Logger, _connection.ConnectionId, ClientText, _authMechanism, outcome);
+                SessionLog.AuthenticationRefused(_server.Logger, _connection.ConnectionId, _connection.RemoteEndPoint, _authMechanism, outcome);
                 // A guesser gets a few tries per connection, then has to reconnect (and meet the
                 // per-client throttle and connection rate limit).
                 return Reject(++_authFailures >= _server.AuthOptions.MaxFailuresPerSession ? Rejection.TooManyAuthFailures : Rejection.AuthFailed);
             case AuthenticationOutcome.Throttled:
-                SessionLog.AuthenticationRefused(_server.Logger, _connection.ConnectionId, ClientText, _authMechanism, outcome);
+                SessionLog.AuthenticationRefused(_server.Logger, _connection.ConnectionId, _connection.RemoteEndPoint, _authMechanism, outcome);
                 return Reject(Rejection.AuthThrottled);
             default:
                 return Reject(Rejection.AuthTemporaryFailure);

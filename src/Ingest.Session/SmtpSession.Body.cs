@@ -323,7 +323,7 @@ public sealed partial class SmtpSession
         if (result.IsAccepted)
         {
             var envelope = _transaction.Envelope!;
-            SessionLog.MessageAccepted(_server.Logger, envelope.MessageId, ClientText, envelope.Recipients.Count, _transaction.BodyLength);
+            SessionLog.MessageAccepted(_server.Logger, envelope.MessageId, _connection.RemoteEndPoint, envelope.Recipients.Count, _transaction.BodyLength);
             WriteQueued(envelope.MessageId);
             await DisposeWriterAsync();
         }

@@ -45,7 +45,7 @@ public sealed partial class SmtpSession
         _output = secured.Transport.Output;
         _tls = secured.Tls;
         Metrics.TlsEstablished(secured.Tls);
-        SessionLog.TlsStarted(_server.Logger, _connection.ConnectionId, ClientText, secured.Tls.Protocol, secured.Tls.Cipher);
+        SessionLog.TlsStarted(_server.Logger, _connection.ConnectionId, _connection.RemoteEndPoint, secured.Tls.Protocol, secured.Tls.Cipher);
 
         // RFC 3207 4.2: the server MUST discard any knowledge obtained from the client before TLS,
         // such as the EHLO argument; the client must send EHLO again.

@@ -147,7 +147,7 @@ public sealed partial class SmtpSession
             AbandonTransactionTelemetry();
             await AbortMessageAsync();
             ReleaseBodyBuffer();
-            SessionLog.SessionEnded(_server.Logger, _connection.ConnectionId, ClientText, _end);
+            SessionLog.SessionEnded(_server.Logger, _connection.ConnectionId, _connection.RemoteEndPoint, _end);
         }
 
         return _end;
@@ -155,8 +155,6 @@ public sealed partial class SmtpSession
 
     /// <summary>Nothing in flight: no body being read or delivered, no BDAT sequence open.</summary>
     private bool IsIdle => _mode is Mode.Command or Mode.SkipLine or Mode.AuthResponse && _state != SessionState.BdatInProgress;
-
-    private string ClientText => _connection.RemoteEndPoint?.ToString() ?? "unknown";
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ProcessAsync(ReadResult result)
