@@ -298,4 +298,31 @@ public sealed class TlsTests : IDisposable
         var buffer = new byte[64];
         Assert.Equal(0, await second.GetStream().ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20)));
     }
+
+    [Fact]
+    public async Task OnAProxiedImplicitTlsEndpointThePROXYHeaderComesFirstAndItsClientReachesTheReceivedHeader()
+    {
+        await using var gateway = await StartAsync(
+            "Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:0",
+            "Ingest:Server:ProxyProtocol:Endpoints:0=127.0.0.1:0",
+            "Ingest:Server:ProxyProtocol:TrustedNetworks:0=127.0.0.0/8");
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(gateway.EndPoint);
+        // The balancer's header in the clear, then the client's TLS (HAProxy send-proxy in TCP mode).
+        await tcp.GetStream().WriteAsync("PROXY TCP4 203.0.113.9 192.0.2.1 40000 465\r\n"u8.ToArray());
+        await using var tls = new SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "gw.test", RemoteCertificateValidationCallback = (_, _, _, _) => true });
+        var reader = new StreamReader(tls, Encoding.ASCII);
+        Assert.StartsWith("220 ", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        await tls.WriteAsync("EHLO c.test\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<r@example.com>\r\nDATA\r\n"u8.ToArray());
+        while ((await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)))?.StartsWith("354", StringComparison.Ordinal) == false)
+        {
+        }
+
+        await tls.WriteAsync("Subject: proxied\r\n\r\nhello\r\n.\r\n"u8.ToArray());
+        Assert.StartsWith("250 2.0.0", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        var received = MaildirFile.Read(Assert.Single(gateway.DeliveredFiles())).Prelude;
+        Assert.Contains("([203.0.113.9])", received);
+        Assert.Contains(") tls TLS_", received);
+    }
 }
