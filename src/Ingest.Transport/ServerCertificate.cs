@@ -29,9 +29,6 @@ public sealed class ServerCertificate
         _stamp = stamp;
     }
 
-    /// <summary>Subject and thumbprint of the certificate in use, for logs and tests.</summary>
-    public X509Certificate2 Leaf => _context.TargetCertificate;
-
     /// <summary>The certificate to present now, reloaded first if its files changed.</summary>
     public SslStreamCertificateContext Current
     {

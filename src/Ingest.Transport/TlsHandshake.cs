@@ -17,8 +17,6 @@ public sealed class TlsHandshake(ServerCertificate certificate, TlsOptions optio
     // One TLS record (RFC 8446 5.1: at most 2^14 octets of plaintext) per pipe read.
     private const int ReadBufferSize = 16 * 1024;
 
-    public ServerCertificate Certificate => certificate;
-
     /// <summary>The secured connection, or null when the handshake failed (logged and counted).</summary>
     public async ValueTask<SecuredConnection?> RunAsync(ConnectionContext connection, IDuplexPipe transport, CancellationToken aborted)
     {
