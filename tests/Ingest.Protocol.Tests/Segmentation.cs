@@ -1,4 +1,5 @@
 using System.Buffers;
+using Ingest.Testing;
 
 namespace Ingest.Protocol.Tests;
 
@@ -16,14 +17,7 @@ internal static class Segmentation
             return ReadOnlySequence<byte>.Empty;
         }
 
-        var first = new Segment(parts[0], 0);
-        var last = first;
-        for (var i = 1; i < parts.Length; i++)
-        {
-            last = last.Append(parts[i]);
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        return SequenceSegment.Chain(parts);
     }
 
     public static IEnumerable<(string Name, ReadOnlySequence<byte> Sequence)> Of(byte[] input)
@@ -69,21 +63,5 @@ internal static class Segmentation
         }
 
         return [.. parts];
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

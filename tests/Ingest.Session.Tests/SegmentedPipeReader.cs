@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Ingest.Testing;
 
 namespace Ingest.Session.Tests;
 
@@ -28,13 +29,13 @@ internal sealed class SegmentedPipeReader : PipeReader
     {
         _finWithLastPiece = segmentation.FinWithLastPiece;
         _arrivals = Ends(transcript.Length, segmentation.Arrivals);
-        Segment? first = null;
-        Segment? last = null;
+        SequenceSegment? first = null;
+        SequenceSegment? last = null;
         var from = 0;
         foreach (var to in _arrivals.Union(Ends(transcript.Length, segmentation.MemorySegments)).Order())
         {
             var memory = transcript.AsMemory(from, (int)to - from);
-            last = last is null ? new Segment(memory, 0) : last.Append(memory);
+            last = last is null ? new SequenceSegment(memory, 0) : last.Append(memory);
             first ??= last;
             from = (int)to;
         }
@@ -118,7 +119,7 @@ internal sealed class SegmentedPipeReader : PipeReader
     private ReadOnlySequence<byte> Unconsumed() => _all.Slice(_consumed, ShownEnd - _consumed);
 
     private static long Offset(SequencePosition position) =>
-        position.GetObject() is Segment segment ? segment.RunningIndex + position.GetInteger() : 0;
+        position.GetObject() is SequenceSegment segment ? segment.RunningIndex + position.GetInteger() : 0;
 
     /// <summary>Where pieces of the given lengths, repeated as often as needed, end.</summary>
     private static long[] Ends(int total, IReadOnlyList<int> lengths)
@@ -131,21 +132,5 @@ internal sealed class SegmentedPipeReader : PipeReader
         }
 
         return [.. ends];
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

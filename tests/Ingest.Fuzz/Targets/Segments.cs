@@ -1,4 +1,5 @@
 using System.Buffers;
+using Ingest.Testing;
 
 namespace Ingest.Fuzz.Targets;
 
@@ -58,31 +59,5 @@ internal static class Segments
         return Build(parts);
     }
 
-    private static ReadOnlySequence<byte> Build(List<ReadOnlyMemory<byte>> parts)
-    {
-        var head = new Piece(parts[0], 0);
-        var tail = head;
-        for (var i = 1; i < parts.Count; i++)
-        {
-            tail = tail.Append(parts[i]);
-        }
-
-        return new ReadOnlySequence<byte>(head, 0, tail, tail.Memory.Length);
-    }
-
-    private sealed class Piece : ReadOnlySequenceSegment<byte>
-    {
-        public Piece(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Piece Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Piece(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    private static ReadOnlySequence<byte> Build(List<ReadOnlyMemory<byte>> parts) => SequenceSegment.Chain(parts);
 }
