@@ -67,6 +67,9 @@ public sealed partial class SmtpSession
         var reader = new SequenceReader<byte>(buffer);
         var status = CommandFramer.TryReadLine(ref reader, MaxAuthLineLength + 2, out var line);
         consumed = reader.Position;
+        // The command timeout runs from a response line's first byte, as for commands (RFC 5321 4.5.3.2.7).
+        _lineStartedAt = status != FrameStatus.Incomplete || buffer.IsEmpty ? -1
+            : _lineStartedAt >= 0 ? _lineStartedAt : _server.TimeProvider.GetTimestamp();
         switch (status)
         {
             case FrameStatus.Incomplete:

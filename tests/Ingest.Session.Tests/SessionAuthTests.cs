@@ -238,4 +238,23 @@ public sealed class SessionAuthTests
         var replies = await session.ReadRepliesAsync(3);
         Assert.Equal("550 5.7.1 Relay access denied", replies[2]);
     }
+
+    [Fact]
+    public async Task TricklingAnAuthResponseDoesNotExtendTheCommandTimeout()
+    {
+        await using var session = new SessionHarness(
+            o => { o.IdleTimeout = TimeSpan.FromMinutes(5); o.CommandTimeout = TimeSpan.FromMinutes(1); },
+            connected: connection => connection with { Tls = FakeStartTls.Negotiated },
+            authenticator: new FakeAuthenticator());
+        await GreetAsync(session);
+        await session.SendAsync("AUTH LOGIN\r\nYW");
+        Assert.Equal("334 VXNlcm5hbWU6", await session.ReadReplyAsync());
+        // Armed for the command timeout, not the idle one: the partial response line started its clock.
+        await session.Time.WhenArmedAsync(TimeSpan.FromMinutes(1)).WaitAsync(TimeSpan.FromSeconds(20));
+        session.Time.Advance(TimeSpan.FromSeconds(30));
+        await session.SendAsync("xp");
+        await session.Time.WhenArmedAsync(TimeSpan.FromSeconds(30)).WaitAsync(TimeSpan.FromSeconds(20));
+        session.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(["421 4.4.2 Timeout, closing connection"], await session.ReadToEndAsync());
+    }
 }
