@@ -20,6 +20,8 @@
 #        GATEWAY_ARGS="--Ingest:Kafka:MaxChunksInFlightPerMessage=1024" loadtest/kafka-memory.sh ...   (more gateway switches)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=loadtest/lib.sh
+. loadtest/lib.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 sizes=("$@")
@@ -53,7 +55,6 @@ mock() {
   [ "$reply" = ok ] || { echo "mock cluster: $* -> $reply" >&2; exit 1; }
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$GW/status"; }
 
 start_gateway() {
@@ -61,12 +62,7 @@ start_gateway() {
   dotnet "$work/gateway/Ingest.Host.dll" --Ingest:Server:Endpoints:0=127.0.0.1:"$port" \
     --Ingest:Management:Endpoint= --Ingest:Management:DrainDelay=00:00:00 --Logging:LogLevel:Default=Error "$@" >>"$work/gateway.log" 2>&1 &
   GW=$!
-  # Poll (bounded) until the SMTP port accepts.
-  for _ in $(seq 1 150); do
-    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
-    kill -0 "$GW" 2>/dev/null || break
-    sleep 0.2
-  done
+  wait_for_port "$port" "$GW" && return 0
   echo "gateway did not start:" >&2; cat "$work/gateway.log" >&2; exit 1
 }
 

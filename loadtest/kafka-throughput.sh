@@ -18,6 +18,8 @@
 #        KAFKA_ARGS="--Ingest:Kafka:Producer:linger.ms=0" loadtest/kafka-throughput.sh ...   (more switches for the Kafka gateway)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=loadtest/lib.sh
+. loadtest/lib.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 configs=("$@")
@@ -47,7 +49,6 @@ echo "topic ingest-throughput 3" >&"${MOCK[1]}"
 read -r reply <&"${MOCK[0]}"
 [ "$reply" = ok ] || { echo "mock cluster: $reply" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 clk=$(getconf CLK_TCK)
 
@@ -58,11 +59,7 @@ start_gateway() {
     --Ingest:Server:MaxConnectionsPerClient=1000 --Ingest:Management:Endpoint= \
     --Ingest:Management:DrainDelay=00:00:00 --Logging:LogLevel:Default=Warning "$@" >>"$work/gateway-$port.log" 2>&1 &
   STARTED=$!
-  for _ in $(seq 1 150); do
-    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
-    kill -0 "$STARTED" 2>/dev/null || break
-    sleep 0.2
-  done
+  wait_for_port "$port" "$STARTED" && return 0
   echo "gateway did not start:" >&2; cat "$work/gateway-$port.log" >&2; exit 1
 }
 

@@ -32,6 +32,8 @@
 # Needs: dotnet, node and npm, python3 (free ports), bc, Postfix's smtp-source and smtp-sink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=loadtest/lib.sh
+. loadtest/lib.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=true
 PATH=$PATH:/usr/sbin
 
@@ -109,7 +111,6 @@ build() {
 
 wanted() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 status_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
 
@@ -133,12 +134,7 @@ start_server() {
   esac
   PID[$name]=$!
   PORT[$name]=$port
-  local _
-  for _ in $(seq 1 150); do
-    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
-    kill -0 "${PID[$name]}" 2>/dev/null || break
-    sleep 0.2
-  done
+  wait_for_port "$port" "${PID[$name]}" && return 0
   cat "$log" >&2
   die "$name did not start on 127.0.0.1:$port"
 }

@@ -31,6 +31,8 @@
 # Takes about 12 minutes with the defaults. Needs dotnet, openssl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=loadtest/lib.sh
+. loadtest/lib.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=true
 
 RUN_SECONDS=${RUN_SECONDS:-10}
@@ -74,7 +76,6 @@ retry() {
   die "build step failed three times: $*"
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ticks() { awk '{print $14 + $15}' "/proc/$GW/stat"; }
 status_kb() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$GW/status"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -89,12 +90,7 @@ start_gateway() {
     --Ingest:Server:Tls:Certificate="$work/cert.pem" --Ingest:Server:Tls:CertificateKey="$work/key.pem" \
     --Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:"$TLS_PORT" >"$work/gateway.log" 2>&1 &
   GW=$!
-  local _
-  for _ in $(seq 1 150); do
-    if (exec 3<>/dev/tcp/127.0.0.1/"$TLS_PORT") 2>/dev/null; then return 0; fi
-    kill -0 "$GW" 2>/dev/null || break
-    sleep 0.2
-  done
+  wait_for_port "$TLS_PORT" "$GW" && return 0
   cat "$work/gateway.log" >&2
   die "the gateway did not start"
 }
