@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Ingest.Kafka.Records;
 
 namespace Ingest.Delivery.Kafka;
 
@@ -52,9 +53,9 @@ public sealed class KafkaMetrics
 
     internal void WatchInFlightBytes(Func<long> bytes) => _inFlightBytes = bytes;
 
-    internal long Produced(string kind, int bytes)
+    internal long Produced(RecordKind kind, int bytes)
     {
-        _records.Add(1, new KeyValuePair<string, object?>("kafka.record.kind", kind));
+        _records.Add(1, new KeyValuePair<string, object?>("kafka.record.kind", RecordKinds.Name(kind)));
         _bytes.Add(bytes);
         Interlocked.Increment(ref _inFlightRecords);
         return Stopwatch.GetTimestamp();

@@ -12,8 +12,11 @@ namespace Ingest.Delivery.Kafka;
 /// </summary>
 public sealed class KafkaSink : IMessageSink, IAsyncDisposable
 {
-    /// <summary>Room for the headers that are not the envelope (version, kind, id, sequence, length, hash).</summary>
+    /// <summary>Room for the fields that are not the envelope (version, kind, sequence, chunks, length, hash).</summary>
     internal const int FixedHeaderBytes = 512;
+
+    /// <summary>What librdkafka adds per record for the two headers (names and varints), generously.</summary>
+    internal const int HeaderOverheadBytes = 64;
 
     /// <summary>Chunks smaller than this would mean an envelope too large for the configured record size.</summary>
     internal const int MinChunkBytes = 16 * 1024;
@@ -34,6 +37,10 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         Metrics = metrics ?? KafkaMetrics.Standalone();
         Metrics.WatchInFlightBytes(() => InFlightBytes);
         _router = new TopicRouter(options);
+        Chunks = new ChunkBuffers(maxPooled: 64);
+        // The backstop waits a little longer than librdkafka's own message timeout, so its verdict comes first.
+        var grace = options.DeliveryTimeout / 10 < TimeSpan.FromSeconds(5) ? options.DeliveryTimeout / 10 : TimeSpan.FromSeconds(5);
+        Deadlines = new DeliveryDeadlines(options.DeliveryTimeout + grace, Time);
         _handle = new KafkaProducerHandle(options, loggerFactory.CreateLogger<KafkaProducerHandle>(), Budget, Time, Metrics);
     }
 
@@ -54,6 +61,10 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
 
     internal ByteBudget Budget { get; }
 
+    internal ChunkBuffers Chunks { get; }
+
+    internal DeliveryDeadlines Deadlines { get; }
+
     internal KafkaProducerHandle Handle => _handle;
 
     internal static string InstanceNameOf(KafkaOptions options) =>
@@ -69,21 +80,27 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         }
 
         var routes = _router.Route(envelope.Recipients);
-        var envelopes = new List<Header>[routes.Count];
+        var envelopes = new byte[routes.Count][];
         var largestEnvelope = 0;
         for (var i = 0; i < routes.Count; i++)
         {
-            envelopes[i] = EnvelopeHeaders.Build(envelope, routes[i].Recipients, Gateway);
-            largestEnvelope = Math.Max(largestEnvelope, envelopes[i].Sum(EnvelopeHeaders.Size));
+            envelopes[i] = EnvelopeFields.Build(envelope, routes[i].Recipients, Gateway);
+            largestEnvelope = Math.Max(largestEnvelope, envelopes[i].Length);
         }
 
         var key = Encoding.ASCII.GetBytes(envelope.MessageId);
         // Every record has the same value capacity, sized for the first, which also carries the envelope.
-        var capacity = Options.MaxRecordBytes - key.Length - largestEnvelope - FixedHeaderBytes;
+        var capacity = Options.MaxRecordBytes - key.Length - largestEnvelope - FixedHeaderBytes - HeaderOverheadBytes;
         if (capacity < MinChunkBytes)
         {
             // Retrying the same envelope cannot help.
             return Failed(envelope, DeliveryResult.Permanent($"envelope of {largestEnvelope} bytes does not fit Ingest:Kafka:MaxRecordBytes"));
+        }
+
+        if (capacity >= ChunkBuffers.Quantum)
+        {
+            // One capacity for nearly every message, so chunk buffers can be reused (ChunkBuffers).
+            capacity -= capacity % ChunkBuffers.Quantum;
         }
 
         return ValueTask.FromResult<IMessageWriter>(new KafkaWriter(this, envelope.MessageId, key, routes, envelopes, capacity));
@@ -101,6 +118,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _handle.Dispose();
+            Deadlines.Dispose();
         }
 
         return ValueTask.CompletedTask;

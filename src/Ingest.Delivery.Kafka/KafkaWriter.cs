@@ -1,33 +1,48 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Confluent.Kafka;
 using Ingest.Kafka.Records;
 
 namespace Ingest.Delivery.Kafka;
 
 /// <summary>
-/// One message on its way into Kafka. Bytes are copied into one buffer of the chunk capacity; when
-/// it is full and more bytes arrive, it is produced as a chunk record and reused (librdkafka copies
+/// One message on its way into Kafka. Bytes are copied into one buffer; when it holds a chunk's
+/// capacity and more bytes arrive, it is produced as a chunk record and reused (librdkafka copies
 /// the value when a record is produced). So a message holds at most one chunk here, whatever its
 /// size, and its unacknowledged records count against the sink's in-flight budget.
+/// <para>
+/// The acknowledgement that completes a message is reported on the producer's delivery-report
+/// thread, and the session waiting for it continues right there: it writes its 250 from that thread
+/// instead of waking a thread-pool worker for it (the hop cost more CPU than the rest of the Kafka
+/// path together: docs/performance.md). The session then runs only until its next read, which is
+/// pending, since its client waits for that reply.
+/// </para>
 /// </summary>
-internal sealed class KafkaWriter : IMessageWriter
+internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
 {
     private const int SmallBufferBytes = 64 * 1024;
 
     private const string RetiredReason = "the Kafka producer was closed (fatal error or shutdown) before every record was acknowledged";
 
+    // Immutable, so one instance serves every record (librdkafka copies header values too).
+    private static readonly Header VersionHeader = new(RecordHeaders.Version, RecordFormat.VersionBytes.ToArray());
+
+    [ThreadStatic]
+    private static RecordFieldWriter? _fieldWriter;
+
     private readonly KafkaSink _sink;
     private readonly string _id;
     private readonly byte[] _key;
     private readonly IReadOnlyList<TopicRoute> _routes;
-    private readonly List<Header>[] _envelopes;
+    private readonly byte[][] _envelopes;
     private readonly int _capacity;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly XxHash128 _hash = new();
 
-    // Small messages stay in a pooled buffer; past it, one exact-size chunk array (a record value must be a whole byte[]).
+    // Not RunContinuationsAsynchronously: see the class summary.
+    private readonly TaskCompletionSource _settled = new();
+
+    // Small messages stay in a pooled buffer; past it, one exact-size chunk buffer (a record value must be a whole byte[]).
     private byte[]? _small;
     private byte[]? _chunk;
     private int _fill;
@@ -39,7 +54,9 @@ internal sealed class KafkaWriter : IMessageWriter
     // Records produced and not yet reported, plus one held until the last record is produced.
     private int _outstanding = 1;
     private string? _failure;
-    private string? _closingHash;
+
+    // The fields that close the message (chunks, length, hash), the same on every topic.
+    private byte[]? _closing;
     private bool _completed;
 
     // A chunk record went out: consumers hold its bytes until a final or abort record closes the message.
@@ -49,13 +66,14 @@ internal sealed class KafkaWriter : IMessageWriter
     // The producer instance every record of this message goes through, fixed at the first record.
     private ProducerGeneration? _generation;
     private CancellationTokenRegistration _retired;
+    private LinkedListNode<DeliveryDeadlines.IExpiring>? _deadline;
 
     // This message's unacknowledged chunk bytes, at most MaxChunksInFlightPerMessage records: what
     // bounds one connection's share of memory (librdkafka holds a copy of every record until it is
     // acknowledged), whatever the process-wide budget. Made at the first chunk record.
     private ByteBudget? _window;
 
-    public KafkaWriter(KafkaSink sink, string id, byte[] key, IReadOnlyList<TopicRoute> routes, List<Header>[] envelopes, int capacity)
+    public KafkaWriter(KafkaSink sink, string id, byte[] key, IReadOnlyList<TopicRoute> routes, byte[][] envelopes, int capacity)
     {
         _sink = sink;
         _id = id;
@@ -65,7 +83,7 @@ internal sealed class KafkaWriter : IMessageWriter
         _capacity = capacity;
         if (capacity <= SmallBufferBytes)
         {
-            _chunk = new byte[capacity];
+            _chunk = sink.Chunks.Rent(capacity);
         }
         else
         {
@@ -73,7 +91,9 @@ internal sealed class KafkaWriter : IMessageWriter
         }
     }
 
-    private Span<byte> Free => _chunk is { } chunk ? chunk.AsSpan(_fill) : _small.AsSpan(_fill);
+    long DeliveryDeadlines.IExpiring.Deadline { get; set; }
+
+    private Span<byte> Free => _chunk is { } chunk ? chunk.AsSpan(_fill, _capacity - _fill) : _small.AsSpan(_fill);
 
     public async ValueTask<DeliveryResult> WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
@@ -103,7 +123,7 @@ internal sealed class KafkaWriter : IMessageWriter
             var take = Math.Min(chunk.Length, Free.Length);
             var bytes = chunk.Span[..take];
             bytes.CopyTo(Free);
-            _hash.AppendData(bytes);
+            _hash.Append(bytes);
             _fill += take;
             _length += take;
             chunk = chunk[take..];
@@ -119,8 +139,12 @@ internal sealed class KafkaWriter : IMessageWriter
             return DeliveryResult.Temporary(failure);
         }
 
-        var last = _chunk is not null && _fill == _chunk.Length ? _chunk : (_chunk ?? _small).AsSpan(0, _fill).ToArray();
+        var last = _chunk is not null && _fill == _capacity ? _chunk : Exact((_chunk ?? _small).AsSpan(0, _fill));
         var produced = await ProduceAsync(_records == 0 ? RecordKind.Whole : RecordKind.Final, last, cancellationToken);
+
+        // librdkafka gives up at DeliveryTimeout (message.timeout.ms); the deadline a little later is
+        // the backstop, so giving up here while an acknowledgement is still possible is rare.
+        _deadline = _sink.Deadlines.Add(this);
         if (Interlocked.Decrement(ref _outstanding) == 0)
         {
             _settled.TrySetResult();
@@ -131,17 +155,17 @@ internal sealed class KafkaWriter : IMessageWriter
             return produced;
         }
 
-        // librdkafka gives up at DeliveryTimeout (message.timeout.ms); waiting a little longer lets
-        // its verdict arrive first, so giving up here while an ack is still possible is rare.
-        var timeout = _sink.Options.DeliveryTimeout;
-        var grace = timeout / 10 < TimeSpan.FromSeconds(5) ? timeout / 10 : TimeSpan.FromSeconds(5);
+        var cancelled = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((KafkaWriter)state!)._settled.TrySetResult(), this)
+            : default;
         try
         {
-            await _settled.Task.WaitAsync(timeout + grace, _sink.Time, cancellationToken);
+            await _settled.Task;
         }
-        catch (TimeoutException)
+        finally
         {
-            Fail($"not acknowledged within {timeout + grace}");
+            cancelled.Unregister();
+            _sink.Deadlines.Remove(_deadline);
         }
 
         if (Volatile.Read(ref _failure) is { } late)
@@ -149,14 +173,34 @@ internal sealed class KafkaWriter : IMessageWriter
             return DeliveryResult.Temporary(late);
         }
 
+        // Woken by the session's own cancellation (the connection went away) with records still out.
+        if (Volatile.Read(ref _outstanding) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         _completed = true;
         return DeliveryResult.Accepted;
     }
 
+    void DeliveryDeadlines.IExpiring.Expire()
+    {
+        Fail($"not acknowledged within {_sink.Deadlines.Wait}");
+        _settled.TrySetResult();
+    }
+
+    /// <summary>The last record's value: exactly its bytes (librdkafka takes a whole array).</summary>
+    private static byte[] Exact(ReadOnlySpan<byte> bytes)
+    {
+        var value = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(value);
+        return value;
+    }
+
     private void Grow()
     {
-        // Past the small buffer the message may need chunks: move to one exact-size chunk array.
-        _chunk = GC.AllocateUninitializedArray<byte>(_capacity);
+        // Past the small buffer the message may need chunks: move to an exact-size chunk buffer.
+        _chunk = _sink.Chunks.Rent(_capacity);
         _small.AsSpan(0, _fill).CopyTo(_chunk);
         ArrayPool<byte>.Shared.Return(_small!);
         _small = null;
@@ -171,8 +215,8 @@ internal sealed class KafkaWriter : IMessageWriter
             : _window ??= new ByteBudget((long)_sink.Options.MaxChunksInFlightPerMessage * _sink.Options.MaxRecordBytes);
         for (var i = 0; i < _routes.Count; i++)
         {
-            var headers = Headers(kind, i);
-            var charge = value.Length + _key.Length + HeadersSize(headers);
+            var fields = Fields(kind, i);
+            var charge = value.Length + _key.Length + fields.Length + KafkaSink.HeaderOverheadBytes;
             // This message's own window first, so it never holds process-wide budget while it waits for its own acks.
             var windowTaken = window is null ? 0 : await AcquireAsync(window, charge, cancellationToken);
             if (windowTaken < 0)
@@ -205,12 +249,12 @@ internal sealed class KafkaWriter : IMessageWriter
 
             var topic = _routes[i].Topic;
             Interlocked.Increment(ref _outstanding);
-            var producedAt = _sink.Metrics.Produced(RecordKinds.Name(kind), value.Length);
+            var producedAt = _sink.Metrics.Produced(kind, value.Length);
             try
             {
                 generation.Producer.Produce(
                     topic,
-                    new Message<byte[], byte[]> { Key = _key, Value = value, Headers = headers },
+                    new Message<byte[], byte[]> { Key = _key, Value = value, Headers = [VersionHeader, new Header(RecordHeaders.Record, fields)] },
                     report => OnDelivery(report, generation, taken, window, windowTaken, topic, producedAt));
             }
             catch (Exception exception) when (exception is KafkaException or ObjectDisposedException)
@@ -283,59 +327,51 @@ internal sealed class KafkaWriter : IMessageWriter
         }
     }
 
-    private static int HeadersSize(Headers headers)
+    /// <summary>The packed fields of this message's next record to topic <paramref name="route"/> (docs/record-format.md).</summary>
+    private byte[] Fields(RecordKind kind, int route)
     {
-        var size = 0;
-        foreach (var header in headers)
-        {
-            size += EnvelopeHeaders.Size(header);
-        }
-
-        return size;
-    }
-
-    private Headers Headers(RecordKind kind, int route)
-    {
-        var headers = new Headers
-        {
-            { RecordHeaders.Version, RecordFormat.VersionBytes.ToArray() },
-            EnvelopeHeaders.Text(RecordHeaders.Kind, RecordKinds.Name(kind)),
-            EnvelopeHeaders.Text(RecordHeaders.MessageId, _id),
-        };
+        var fields = _fieldWriter ??= new RecordFieldWriter(1024);
+        fields.Clear();
+        fields.Add(RecordFields.Kind, RecordKinds.Utf8Name(kind));
         if (kind != RecordKind.Whole)
         {
-            headers.Add(EnvelopeHeaders.Number(RecordHeaders.Sequence, _records));
+            fields.Add(RecordFields.Sequence, _records);
         }
 
         if (kind == RecordKind.Whole || (kind == RecordKind.Chunk && _records == 0))
         {
-            foreach (var header in _envelopes[route])
-            {
-                headers.Add(header);
-            }
+            fields.AddFields(_envelopes[route]);
         }
 
         if (kind is RecordKind.Whole or RecordKind.Final)
         {
-            if (route == 0)
-            {
-                _closingHash ??= RecordHash.Hex(_hash.GetHashAndReset());
-            }
-
-            headers.Add(EnvelopeHeaders.Number(RecordHeaders.Chunks, _records + 1));
-            headers.Add(EnvelopeHeaders.Number(RecordHeaders.Length, _length));
-            headers.Add(EnvelopeHeaders.Text(RecordHeaders.Sha256, _closingHash!));
+            fields.AddFields(_closing ??= Closing());
         }
 
-        return headers;
+        return fields.ToArray();
+    }
+
+    private byte[] Closing()
+    {
+        Span<byte> hash = stackalloc byte[16];
+        _hash.GetCurrentHash(hash);
+        Span<char> hex = stackalloc char[32];
+        Convert.TryToHexStringLower(hash, hex, out _);
+        var closing = new RecordFieldWriter(128);
+        closing.Add(RecordFields.Chunks, _records + 1);
+        closing.Add(RecordFields.Length, _length);
+        closing.Add(RecordFields.XxHash128, hex);
+        return closing.ToArray();
     }
 
     private void OnDelivery(DeliveryReport<byte[], byte[]> report, ProducerGeneration generation, long taken, ByteBudget? window, long windowTaken, string topic, long producedAt)
     {
-        // On librdkafka's poll thread: keep it short, never throw.
+        // On librdkafka's delivery-report thread: never throw. Settling the message comes last,
+        // since the session continues inline from it.
         _sink.Metrics.Settled(producedAt, report.Error.IsError ? report.Error.Code.ToString() : null);
         generation.Release(taken);
         window?.Release(windowTaken);
+        var last = Interlocked.Decrement(ref _outstanding) == 0;
         if (report.Error.IsError)
         {
             Fail($"{report.Error.Code}: {report.Error.Reason}");
@@ -343,13 +379,11 @@ internal sealed class KafkaWriter : IMessageWriter
             KafkaLog.DeliveryFailed(_sink.Logger, _id, topic, report.Error.Reason);
             // No need to wait for the rest: the message has failed.
             _settled.TrySetResult();
-        }
-        else
-        {
-            _sink.Handle.ReportDelivered(generation);
+            return;
         }
 
-        if (Interlocked.Decrement(ref _outstanding) == 0)
+        _sink.Handle.ReportDelivered(generation);
+        if (last)
         {
             _settled.TrySetResult();
         }
@@ -370,6 +404,11 @@ internal sealed class KafkaWriter : IMessageWriter
 
         _disposed = true;
         _retired.Dispose();
+        if (_deadline is { } deadline)
+        {
+            _sink.Deadlines.Remove(deadline);
+        }
+
         if (!_completed && _chunked)
         {
             ProduceAbort();
@@ -381,8 +420,13 @@ internal sealed class KafkaWriter : IMessageWriter
             ArrayPool<byte>.Shared.Return(small);
         }
 
-        _chunk = null;
-        _hash.Dispose();
+        if (_chunk is { } chunk)
+        {
+            // librdkafka copied every record it was given, so the buffer is free.
+            _chunk = null;
+            _sink.Chunks.Return(chunk);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -390,15 +434,12 @@ internal sealed class KafkaWriter : IMessageWriter
     {
         // Chunks are already in the topics: tell consumers to drop them. Not waited for: if it is
         // lost, the consumer's age budget drops the incomplete message instead.
+        var fields = new RecordFieldWriter(64);
+        fields.Add(RecordFields.Kind, RecordKinds.Utf8Name(RecordKind.Abort));
+        fields.Add(RecordFields.Sequence, _records);
+        var headers = new Headers { VersionHeader, new Header(RecordHeaders.Record, fields.ToArray()) };
         for (var i = 0; i < _routes.Count; i++)
         {
-            var headers = new Headers
-            {
-                { RecordHeaders.Version, RecordFormat.VersionBytes.ToArray() },
-                EnvelopeHeaders.Text(RecordHeaders.Kind, RecordKinds.Name(RecordKind.Abort)),
-                EnvelopeHeaders.Text(RecordHeaders.MessageId, _id),
-                EnvelopeHeaders.Number(RecordHeaders.Sequence, _records),
-            };
             try
             {
                 _sink.Handle.Current.Producer.Produce(_routes[i].Topic, new Message<byte[], byte[]> { Key = _key, Value = [], Headers = headers });

@@ -1,12 +1,10 @@
-using System.Security.Cryptography;
-
 namespace Ingest.Kafka.Records;
 
 /// <summary>The chunks of one message received so far, hashed as they arrive.</summary>
-internal sealed class PendingMessage(string topic, string id, int partition, long firstOffset, RecordEnvelope envelope, long startedAt) : IDisposable
+internal sealed class PendingMessage(string topic, string id, int partition, long firstOffset, RecordEnvelope envelope, int version, long startedAt) : IDisposable
 {
     private readonly List<byte[]> _chunks = [];
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly RecordHasher _hash = new(version == RecordFormat.LegacyVersion ? RecordHashAlgorithm.Sha256 : RecordHashAlgorithm.XxHash128);
 
     public (string Topic, string Id) Key => (topic, id);
 
@@ -15,6 +13,9 @@ internal sealed class PendingMessage(string topic, string id, int partition, lon
     public long FirstOffset => firstOffset;
 
     public RecordEnvelope Envelope => envelope;
+
+    /// <summary>The format version of the message's first record; every later record must have the same.</summary>
+    public int Version => version;
 
     public long StartedAt => startedAt;
 
@@ -27,16 +28,11 @@ internal sealed class PendingMessage(string topic, string id, int partition, lon
     public void Append(byte[] value)
     {
         _chunks.Add(value);
-        _hash.AppendData(value);
+        _hash.Append(value);
         Length += value.Length;
     }
 
-    public bool HashMatches(ReadOnlySpan<byte> expectedHex)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        _hash.GetHashAndReset(hash);
-        return RecordHash.Matches(hash, expectedHex);
-    }
+    public bool HashMatches(ReadOnlySpan<byte> expectedHex) => _hash.Matches(expectedHex);
 
     public byte[] Concatenate()
     {

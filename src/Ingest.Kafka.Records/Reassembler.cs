@@ -5,7 +5,7 @@ namespace Ingest.Kafka.Records;
 /// <summary>
 /// Turns consumed records back into whole messages (docs/record-format.md). Feed it every record of
 /// a topic's partitions in offset order; it returns each message once its last record has arrived
-/// and its chunk count, length and SHA-256 check out. Aborted, corrupt and never-completed messages
+/// and its chunk count, length and hash check out. Aborted, corrupt and never-completed messages
 /// are dropped; records of a message already finished are recognised and ignored. What it holds for
 /// incomplete messages is bounded in bytes, in count and in age. Not thread-safe: one per consumer loop.
 /// </summary>
@@ -94,38 +94,33 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
 
     private ReassemblyOutcome AddCore(ConsumedRecord record, ref ReassembledMessage? message)
     {
-        if (record.Header(RecordHeaders.Version) is not { } version || !version.AsSpan().SequenceEqual(RecordFormat.VersionBytes))
+        if (RecordMetadata.Read(record) is not { } metadata)
         {
             return ReassemblyOutcome.Foreign;
         }
 
-        if (record.Header(RecordHeaders.Kind) is not { } kindName || !RecordKinds.TryParse(kindName, out var kind)
-            || record.Header(RecordHeaders.MessageId) is not { Length: > 0 } idBytes)
-        {
-            return ReassemblyOutcome.Foreign;
-        }
-
-        var key = (record.Topic, Encoding.UTF8.GetString(idBytes));
+        var key = (record.Topic, metadata.MessageId);
         if (_finished.Lookup(key) is { } completed)
         {
             return completed ? ReassemblyOutcome.Duplicate : ReassemblyOutcome.Incomplete;
         }
 
-        return kind switch
+        return metadata.Kind switch
         {
-            RecordKind.Whole => AddWhole(record, key, ref message),
+            RecordKind.Whole => AddWhole(record, metadata, key, ref message),
             RecordKind.Abort => AddAbort(key),
-            _ => AddPart(record, key, kind, ref message),
+            _ => AddPart(record, metadata, key, ref message),
         };
     }
 
-    private ReassemblyOutcome AddWhole(ConsumedRecord record, (string Topic, string Id) key, ref ReassembledMessage? message)
+    private ReassemblyOutcome AddWhole(ConsumedRecord record, RecordMetadata metadata, (string Topic, string Id) key, ref ReassembledMessage? message)
     {
-        var envelope = RecordEnvelope.Parse(record, key.Id);
+        var envelope = RecordEnvelope.Parse(metadata, key.Id);
         if (envelope is null
-            || RecordEnvelope.Number(record, RecordHeaders.Length) != (ulong)record.Value.Length
-            || record.Header(RecordHeaders.Sha256) is not { } hex
-            || !RecordHash.Matches(System.Security.Cryptography.SHA256.HashData(record.Value), hex))
+            || metadata.Length != (ulong)record.Value.Length
+            || metadata.Chunks is not (null or 1)
+            || metadata.Hash is not { } hex
+            || !RecordHasher.Matches(metadata.HashAlgorithm, record.Value, Encoding.ASCII.GetBytes(hex)))
         {
             _finished.Remember(key, completed: false);
             return ReassemblyOutcome.Corrupt;
@@ -156,27 +151,27 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
         return ReassemblyOutcome.Aborted;
     }
 
-    private ReassemblyOutcome AddPart(ConsumedRecord record, (string Topic, string Id) key, RecordKind kind, ref ReassembledMessage? message)
+    private ReassemblyOutcome AddPart(ConsumedRecord record, RecordMetadata metadata, (string Topic, string Id) key, ref ReassembledMessage? message)
     {
-        if (RecordEnvelope.Number(record, RecordHeaders.Sequence) is not { } sequence || sequence > int.MaxValue)
+        if (metadata.Sequence is not { } sequence || sequence > int.MaxValue)
         {
             return Fail(key, ReassemblyOutcome.Corrupt);
         }
 
         if (!_pending.TryGetValue(key, out var pending))
         {
-            if (sequence != 0 || kind != RecordKind.Chunk)
+            if (sequence != 0 || metadata.Kind != RecordKind.Chunk)
             {
                 // The start was never seen here (consumed from the middle) or was already dropped.
                 return Fail(key, ReassemblyOutcome.Incomplete);
             }
 
-            if (RecordEnvelope.Parse(record, key.Id) is not { } envelope)
+            if (RecordEnvelope.Parse(metadata, key.Id) is not { } envelope)
             {
                 return Fail(key, ReassemblyOutcome.Corrupt);
             }
 
-            pending = new PendingMessage(key.Topic, key.Id, record.Partition, record.Offset, envelope, _time.GetTimestamp());
+            pending = new PendingMessage(key.Topic, key.Id, record.Partition, record.Offset, envelope, metadata.Version, _time.GetTimestamp());
             _pending.Add(key, pending);
             pending.Node = _byAge.AddLast(pending);
         }
@@ -185,28 +180,29 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
             // The same chunk again (a re-read after a rebalance): already kept.
             return ReassemblyOutcome.Duplicate;
         }
-        else if ((int)sequence > pending.NextSequence)
+        else if ((int)sequence > pending.NextSequence || metadata.Version != pending.Version)
         {
+            // A gap, or a record of another format version claiming to continue this message.
             Drop(pending);
             return Fail(key, ReassemblyOutcome.Corrupt);
         }
 
         pending.Append(record.Value);
         PendingBytes += record.Value.Length;
-        if (kind == RecordKind.Final)
+        if (metadata.Kind == RecordKind.Final)
         {
-            return Complete(pending, record, ref message);
+            return Complete(pending, record, metadata, ref message);
         }
 
         return EnforceBudget(pending) ? ReassemblyOutcome.Pending : ReassemblyOutcome.Incomplete;
     }
 
-    private ReassemblyOutcome Complete(PendingMessage pending, ConsumedRecord final, ref ReassembledMessage? message)
+    private ReassemblyOutcome Complete(PendingMessage pending, ConsumedRecord final, RecordMetadata metadata, ref ReassembledMessage? message)
     {
-        var ok = RecordEnvelope.Number(final, RecordHeaders.Chunks) == (ulong)pending.NextSequence
-            && RecordEnvelope.Number(final, RecordHeaders.Length) == (ulong)pending.Length
-            && final.Header(RecordHeaders.Sha256) is { } hex
-            && pending.HashMatches(hex);
+        var ok = metadata.Chunks == (ulong)pending.NextSequence
+            && metadata.Length == (ulong)pending.Length
+            && metadata.Hash is { } hex
+            && pending.HashMatches(Encoding.ASCII.GetBytes(hex));
         if (ok)
         {
             message = new ReassembledMessage

@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
-using System.Text;
 
 namespace Ingest.Kafka.Records;
 
@@ -46,31 +44,27 @@ public sealed class RecordEnvelope
     /// <summary>W3C tracestate that went with <see cref="TraceParent"/>, if any.</summary>
     public string? TraceState { get; init; }
 
-    /// <summary>Reads the envelope from a first record's headers; null when a required header is missing or malformed.</summary>
-    public static RecordEnvelope? Parse(ConsumedRecord record, string messageId)
+    /// <summary>Reads the envelope from a first record's headers; null when a required field is missing or malformed.</summary>
+    public static RecordEnvelope? Parse(ConsumedRecord record, string messageId) =>
+        RecordMetadata.Read(record) is { } metadata ? Parse(metadata, messageId) : null;
+
+    /// <summary>Reads the envelope from a first record's fields; null when a required field is missing or malformed.</summary>
+    public static RecordEnvelope? Parse(RecordMetadata metadata, string messageId)
     {
-        var from = Text(record, RecordHeaders.ReversePath);
-        var helo = Text(record, RecordHeaders.Helo);
-        var receivedText = Text(record, RecordHeaders.ReceivedAt);
-        var gateway = Text(record, RecordHeaders.Gateway);
-        var protocol = Text(record, RecordHeaders.Protocol);
+        ArgumentNullException.ThrowIfNull(metadata);
+        var from = metadata.Field(RecordFields.ReversePath);
+        var helo = metadata.Field(RecordFields.Helo);
+        var receivedText = metadata.Field(RecordFields.ReceivedAt);
+        var gateway = metadata.Field(RecordFields.Gateway);
+        var protocol = metadata.Field(RecordFields.Protocol);
         if (from is null || helo is null || receivedText is null || gateway is null || protocol is null
             || !DateTimeOffset.TryParseExact(receivedText, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var receivedAt))
         {
             return null;
         }
 
-        var recipients = new List<string>();
-        foreach (var header in record.Headers)
-        {
-            if (string.Equals(header.Key, RecordHeaders.Recipient, StringComparison.Ordinal))
-            {
-                recipients.Add(Encoding.UTF8.GetString(header.Value));
-            }
-        }
-
         IPAddress? address = null;
-        if (Text(record, RecordHeaders.ClientAddress) is { } addressText && !IPAddress.TryParse(addressText, out address))
+        if (metadata.Field(RecordFields.ClientAddress) is { } addressText && !IPAddress.TryParse(addressText, out address))
         {
             return null;
         }
@@ -79,28 +73,20 @@ public sealed class RecordEnvelope
         {
             MessageId = messageId,
             ReversePath = from,
-            Recipients = recipients,
+            Recipients = metadata.Fields(RecordFields.Recipient),
             HeloName = helo,
             ClientAddress = address,
-            ClientPort = Number(record, RecordHeaders.ClientPort) is { } port ? (int)port : null,
+            ClientPort = metadata.Number(RecordFields.ClientPort) is { } port and <= ushort.MaxValue ? (int)port : null,
             ReceivedAt = receivedAt,
             Gateway = gateway,
             Protocol = protocol,
-            EightBitMime = record.Header(RecordHeaders.EightBitMime) is not null,
-            SmtpUtf8 = record.Header(RecordHeaders.SmtpUtf8) is not null,
-            DeclaredSize = Number(record, RecordHeaders.DeclaredSize),
-            Tls = Text(record, RecordHeaders.Tls),
-            Auth = Text(record, RecordHeaders.Auth),
-            TraceParent = Text(record, RecordHeaders.TraceParent),
-            TraceState = Text(record, RecordHeaders.TraceState),
+            EightBitMime = metadata.Field(RecordFields.EightBitMime) is not null,
+            SmtpUtf8 = metadata.Field(RecordFields.SmtpUtf8) is not null,
+            DeclaredSize = metadata.Number(RecordFields.DeclaredSize),
+            Tls = metadata.Field(RecordFields.Tls),
+            Auth = metadata.Field(RecordFields.Auth),
+            TraceParent = metadata.Field(RecordFields.TraceParent),
+            TraceState = metadata.Field(RecordFields.TraceState),
         };
     }
-
-    internal static string? Text(ConsumedRecord record, string name) =>
-        record.Header(name) is { } value ? Encoding.UTF8.GetString(value) : null;
-
-    internal static ulong? Number(ConsumedRecord record, string name) =>
-        record.Header(name) is { } value && Utf8Parser.TryParse(value, out ulong number, out var consumed) && consumed == value.Length
-            ? number
-            : null;
 }

@@ -1,14 +1,21 @@
 namespace Ingest.Kafka.Records;
 
 /// <summary>
-/// Kafka header names of the record format (docs/record-format.md). Values are UTF-8 text; numbers
-/// are decimal ASCII. Names are lower case with an "ingest-" prefix so they cannot collide with a
-/// producer's or a tracing library's own headers.
+/// Kafka header names of the record format (docs/record-format.md). Version 2 writes two headers on
+/// every record: <see cref="Version"/> and <see cref="Record"/>, which packs every other field (see
+/// <see cref="RecordFields"/>). The other names are version 1's one-header-per-field layout, still
+/// read by the <see cref="Reassembler"/>. Names are lower case with an "ingest-" prefix so they
+/// cannot collide with a producer's or a tracing library's own headers.
 /// </summary>
 public static class RecordHeaders
 {
-    // On every record.
+    // On every record, in every version.
     public const string Version = "ingest-version";
+
+    // Version 2: the record's fields, "name=value" lines (RecordFields).
+    public const string Record = "ingest-record";
+
+    // Version 1 only, from here on.
     public const string Kind = "ingest-kind";
     public const string MessageId = "ingest-id";
 
@@ -41,4 +48,12 @@ public static class RecordHeaders
     public const string Chunks = "ingest-chunks";
     public const string Length = "ingest-length";
     public const string Sha256 = "ingest-sha256";
+
+    /// <summary>The version 1 header that carried what version 2 calls field <paramref name="field"/>.</summary>
+    internal static string ForField(string field) => field switch
+    {
+        RecordFields.TraceParent => TraceParent,
+        RecordFields.TraceState => TraceState,
+        _ => "ingest-" + field,
+    };
 }

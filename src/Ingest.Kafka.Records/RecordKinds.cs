@@ -12,6 +12,16 @@ public static class RecordKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>The wire name as UTF-8, without allocating.</summary>
+    public static ReadOnlySpan<byte> Utf8Name(RecordKind kind) => kind switch
+    {
+        RecordKind.Whole => "whole"u8,
+        RecordKind.Chunk => "chunk"u8,
+        RecordKind.Final => "final"u8,
+        RecordKind.Abort => "abort"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
     public static bool TryParse(ReadOnlySpan<byte> name, out RecordKind kind)
     {
         if (name.SequenceEqual("whole"u8))

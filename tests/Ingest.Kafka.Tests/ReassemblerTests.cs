@@ -88,7 +88,7 @@ public sealed class ReassemblerTests
     {
         using var reassembler = new Reassembler();
         var value = Records.Bytes(1000);
-        Assert.Equal(ReassemblyOutcome.Corrupt, reassembler.Add(Records.Whole("m1", value, sha: Records.Sha(Records.Bytes(1000, seed: 2))), out var message));
+        Assert.Equal(ReassemblyOutcome.Corrupt, reassembler.Add(Records.Whole("m1", value, hash: Records.Hash(Records.Bytes(1000, seed: 2))), out var message));
         Assert.Null(message);
     }
 
@@ -115,7 +115,7 @@ public sealed class ReassemblerTests
     public void UnknownVersionAndOtherProducersRecordsAreForeign()
     {
         using var reassembler = new Reassembler();
-        Assert.Equal(ReassemblyOutcome.Foreign, reassembler.Add(Records.Record("t", "m1", "whole", null, [1], Records.Envelope(), version: "2"), out _));
+        Assert.Equal(ReassemblyOutcome.Foreign, reassembler.Add(Records.Record("t", "m1", "whole", null, [1], Records.Envelope(), version: "3"), out _));
         Assert.Equal(ReassemblyOutcome.Foreign, reassembler.Add(new ConsumedRecord { Topic = "t", Value = [1], Headers = [] }, out _));
     }
 
@@ -166,5 +166,53 @@ public sealed class ReassemblerTests
         using var reassembler = new Reassembler();
         var value = Records.Bytes(100);
         Assert.Equal(2, reassembler.Reassemble([Records.Whole("m1", value, "a"), Records.Whole("m1", value, "b")]).Count());
+    }
+
+    [Fact]
+    public void VersionOneRecordsStillComplete()
+    {
+        using var reassembler = new Reassembler();
+        var whole = Records.Bytes(1000);
+        var chunked = Records.Bytes(5000, seed: 3);
+        var messages = reassembler.Reassemble([LegacyRecords.Whole("m1", whole), .. LegacyRecords.Chunked("m2", chunked, 2000)]).ToList();
+        Assert.Equal([whole, chunked], messages.Select(message => message.Value));
+        Assert.Equal(["alice@example.com", "carol@example.com"], messages[0].Envelope.Recipients);
+        Assert.Equal("gw-1", messages[1].Envelope.Gateway);
+    }
+
+    [Fact]
+    public void VersionOneRecordWithAWrongSha256IsCorrupt()
+    {
+        using var reassembler = new Reassembler();
+        Assert.Equal(ReassemblyOutcome.Corrupt, reassembler.Add(LegacyRecords.Whole("m1", Records.Bytes(1000), sha: LegacyRecords.Sha(Records.Bytes(10))), out _));
+    }
+
+    [Fact]
+    public void RecordsOfTwoVersionsNeverMakeOneMessage()
+    {
+        using var reassembler = new Reassembler();
+        var value = Records.Bytes(5000);
+        var current = Records.Chunked("m1", value, 2000);
+        var legacy = LegacyRecords.Chunked("m1", value, 2000);
+        Assert.Empty(reassembler.Reassemble([current[0], legacy[1], current[2]]));
+        Assert.Equal(1, reassembler.Counters.Corrupt);
+    }
+
+    [Fact]
+    public void EscapedFieldValuesAreDecoded()
+    {
+        using var reassembler = new Reassembler();
+        var value = Records.Bytes(10);
+        var record = Records.Record("t", "m1", "whole", null, value, [.. Records.Envelope(), ("auth", "a%b\r\nc"), ("chunks", "1"), ("length", "10"), ("xxh128", Records.Hash(value))]);
+        Assert.Equal(ReassemblyOutcome.Completed, reassembler.Add(record, out var message));
+        Assert.Equal("a%b\r\nc", message!.Envelope.Auth);
+    }
+
+    [Fact]
+    public void VersionTwoRecordWithoutAKeyIsForeign()
+    {
+        using var reassembler = new Reassembler();
+        var record = Records.Whole("m1", Records.Bytes(10));
+        Assert.Equal(ReassemblyOutcome.Foreign, reassembler.Add(new ConsumedRecord { Topic = "t", Value = record.Value, Headers = record.Headers }, out _));
     }
 }

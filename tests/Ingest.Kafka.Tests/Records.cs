@@ -1,16 +1,19 @@
-using System.Security.Cryptography;
 using System.Text;
 using Ingest.Kafka.Records;
 
 namespace Ingest.Kafka.Tests;
 
-/// <summary>Builds records as the sink writes them (docs/record-format.md), for Reassembler tests without a broker.</summary>
+/// <summary>
+/// Builds records as the sink writes them (docs/record-format.md, version 2), for Reassembler tests
+/// without a broker. The packed field header is written by hand here, not with the library's own
+/// writer, so these tests check the reader against the documented format.
+/// </summary>
 internal static class Records
 {
     private static long _offset;
 
-    public static ConsumedRecord Whole(string id, byte[] value, string topic = "t", string? sha = null) =>
-        Record(topic, id, "whole", null, value, [.. Envelope(), ("ingest-chunks", "1"), ("ingest-length", value.Length.ToString()), ("ingest-sha256", sha ?? RecordHash.Of(value))]);
+    public static ConsumedRecord Whole(string id, byte[] value, string topic = "t", string? hash = null) =>
+        Record(topic, id, "whole", null, value, [.. Envelope(), ("chunks", "1"), ("length", value.Length.ToString()), ("xxh128", hash ?? Hash(value))]);
 
     /// <summary>The records of one chunked message: chunk 0 with the envelope, more chunks, a final one.</summary>
     public static List<ConsumedRecord> Chunked(string id, byte[] value, int chunkSize, string topic = "t")
@@ -22,40 +25,41 @@ internal static class Records
             records.Add(Record(topic, id, "chunk", i, parts[i], i == 0 ? Envelope() : []));
         }
 
-        records.Add(Record(topic, id, "final", parts.Count - 1, parts[^1], [("ingest-chunks", parts.Count.ToString()), ("ingest-length", value.Length.ToString()), ("ingest-sha256", RecordHash.Of(value))]));
+        records.Add(Record(topic, id, "final", parts.Count - 1, parts[^1], [("chunks", parts.Count.ToString()), ("length", value.Length.ToString()), ("xxh128", Hash(value))]));
         return records;
     }
 
     public static ConsumedRecord Abort(string id, int sequence, string topic = "t") => Record(topic, id, "abort", sequence, [], []);
 
-    public static ConsumedRecord Record(string topic, string id, string kind, int? sequence, byte[] value, (string Name, string Value)[] extra, string version = "1")
+    /// <summary>A record with the given fields, escaped as the format says (%, CR and LF as %XX).</summary>
+    public static ConsumedRecord Record(string topic, string id, string kind, int? sequence, byte[] value, (string Name, string Value)[] extra, string version = "2")
     {
+        var fields = new List<string> { "kind=" + kind };
+        if (sequence is { } seq)
+        {
+            fields.Add("seq=" + seq);
+        }
+
+        fields.AddRange(extra.Select(field => field.Name + "=" + field.Value.Replace("%", "%25").Replace("\r", "%0D").Replace("\n", "%0A")));
         var headers = new List<KeyValuePair<string, byte[]>>
         {
             new("ingest-version", Encoding.ASCII.GetBytes(version)),
-            new("ingest-kind", Encoding.ASCII.GetBytes(kind)),
-            new("ingest-id", Encoding.ASCII.GetBytes(id)),
+            new("ingest-record", Encoding.UTF8.GetBytes(string.Join("\n", fields))),
         };
-        if (sequence is { } seq)
-        {
-            headers.Add(new("ingest-seq", Encoding.ASCII.GetBytes(seq.ToString())));
-        }
-
-        headers.AddRange(extra.Select(header => KeyValuePair.Create(header.Name, Encoding.UTF8.GetBytes(header.Value))));
         return new ConsumedRecord { Topic = topic, Partition = 0, Offset = _offset++, Key = Encoding.ASCII.GetBytes(id), Value = value, Headers = headers };
     }
 
     public static (string, string)[] Envelope() =>
     [
-        ("ingest-from", "bob@example.org"),
-        ("ingest-rcpt", "alice@example.com"),
-        ("ingest-rcpt", "carol@example.com"),
-        ("ingest-helo", "client.test"),
-        ("ingest-client-ip", "192.0.2.1"),
-        ("ingest-client-port", "50123"),
-        ("ingest-received-at", "2026-11-28T16:00:34.0000000+00:00"),
-        ("ingest-gateway", "gw-1"),
-        ("ingest-protocol", "ESMTP"),
+        ("from", "bob@example.org"),
+        ("rcpt", "alice@example.com"),
+        ("rcpt", "carol@example.com"),
+        ("helo", "client.test"),
+        ("client-ip", "192.0.2.1"),
+        ("client-port", "50123"),
+        ("received-at", "2026-11-28T16:00:34.0000000+00:00"),
+        ("gateway", "gw-1"),
+        ("protocol", "ESMTP"),
     ];
 
     public static byte[] Bytes(int length, int seed = 1)
@@ -65,5 +69,6 @@ internal static class Records
         return bytes;
     }
 
-    public static string Sha(byte[] value) => Convert.ToHexStringLower(SHA256.HashData(value));
+    /// <summary>XXH3-128 in canonical form, computed here with System.IO.Hashing directly.</summary>
+    public static string Hash(byte[] value) => Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(value));
 }

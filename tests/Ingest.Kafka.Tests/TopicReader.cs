@@ -41,11 +41,9 @@ internal static class TopicReader
     /// <summary>The same conversion the gateway's own reader uses.</summary>
     public static ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result) => KafkaMessageReader.ToRecord(result);
 
-    public static string? Id(ConsumedRecord record) =>
-        record.Header(RecordHeaders.MessageId) is { } id ? System.Text.Encoding.ASCII.GetString(id) : null;
+    public static string? Id(ConsumedRecord record) => RecordMetadata.Read(record)?.MessageId;
 
-    public static string? Kind(ConsumedRecord record) =>
-        record.Header(RecordHeaders.Kind) is { } kind ? System.Text.Encoding.ASCII.GetString(kind) : null;
+    public static string? Kind(ConsumedRecord record) => RecordMetadata.Read(record)?.Field(RecordFields.Kind);
 
     /// <summary>True once the records hold a whole or final record for every one of <paramref name="ids"/>.</summary>
     public static bool Closed(IReadOnlyList<ConsumedRecord> records, params string[] ids) =>
@@ -54,10 +52,7 @@ internal static class TopicReader
     /// <summary>One line per record, for the test output when something does not add up.</summary>
     public static string Describe(IEnumerable<ConsumedRecord> records) => string.Join(
         "\n",
-        records.Select(record => $"{record.Partition}@{record.Offset} {Id(record)} {Kind(record)} seq={Text(record, RecordHeaders.Sequence)} value={record.Value.Length}"));
-
-    private static string? Text(ConsumedRecord record, string header) =>
-        record.Header(header) is { } value ? System.Text.Encoding.ASCII.GetString(value) : null;
+        records.Select(record => $"{record.Partition}@{record.Offset} {Id(record)} {Kind(record)} seq={RecordMetadata.Read(record)?.Sequence} value={record.Value.Length}"));
 
     public static List<ReassembledMessage> Reassemble(IEnumerable<ConsumedRecord> records, out ReassemblerCounters counters)
     {

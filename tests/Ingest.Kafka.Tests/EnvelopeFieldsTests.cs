@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using Ingest.Delivery;
+using Ingest.Delivery.Kafka;
+using Ingest.Kafka.Records;
+
+namespace Ingest.Kafka.Tests;
+
+/// <summary>The envelope travels in the first record's packed fields and comes back out of the consumer side whole.</summary>
+public sealed class EnvelopeFieldsTests
+{
+    private static MessageEnvelope Envelope(string? tlsProtocol, string? tlsCipher, string? user) => new()
+    {
+        MessageId = "0190aa",
+        ReversePath = "a@example.org",
+        Recipients = ["r@example.com"],
+        HeloName = "c.example",
+        ClientEndPoint = new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000),
+        ReceivedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
+        Protocol = user is null ? "ESMTPS" : "ESMTPSA",
+        TlsProtocol = tlsProtocol,
+        TlsCipher = tlsCipher,
+        AuthenticatedUser = user,
+    };
+
+    private static RecordEnvelope RoundTrip(MessageEnvelope envelope) => RecordEnvelope.Parse(Record(envelope), envelope.MessageId)!;
+
+    private static ConsumedRecord Record(MessageEnvelope envelope)
+    {
+        var fields = new RecordFieldWriter();
+        fields.Add(RecordFields.Kind, "whole");
+        fields.AddFields(EnvelopeFields.Build(envelope, envelope.Recipients, "gw-1"));
+        return new ConsumedRecord
+        {
+            Topic = "mail",
+            Key = Encoding.ASCII.GetBytes(envelope.MessageId),
+            Value = [],
+            Headers = [new("ingest-version", "2"u8.ToArray()), new("ingest-record", fields.ToArray())],
+        };
+    }
+
+    [Fact]
+    public void TlsAndTheAuthenticatedUserAreCarriedInTheirHeaders()
+    {
+        var parsed = RoundTrip(Envelope("TLSv1.3", "TLS_AES_256_GCM_SHA384", "alice"));
+        Assert.Equal("TLSv1.3 TLS_AES_256_GCM_SHA384", parsed.Tls);
+        Assert.Equal("alice", parsed.Auth);
+        Assert.Equal("ESMTPSA", parsed.Protocol);
+    }
+
+    [Fact]
+    public void APlaintextUnauthenticatedSessionWritesNeitherField()
+    {
+        var metadata = RecordMetadata.Read(Record(Envelope(null, null, null)))!;
+        Assert.Null(metadata.Field(RecordFields.Tls));
+        Assert.Null(metadata.Field(RecordFields.Auth));
+        Assert.Equal("r@example.com", metadata.Field(RecordFields.Recipient));
+    }
+
+    [Fact]
+    public void EveryEnvelopeFieldSurvivesTheRoundTrip()
+    {
+        var envelope = new MessageEnvelope
+        {
+            MessageId = "0190ab",
+            ReversePath = "",
+            Recipients = ["\"odd;=name\"@example.com", "Postmaster", "ü@bücher.example"],
+            HeloName = "[192.0.2.9]",
+            ClientEndPoint = new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.9"), 25000),
+            ReceivedAt = new DateTimeOffset(2026, 12, 1, 8, 30, 1, 1, TimeSpan.FromHours(2)),
+            Protocol = "UTF8SMTPS",
+            EightBitMime = true,
+            SmtpUtf8 = true,
+            DeclaredSize = 123456,
+            TlsProtocol = "TLSv1.2",
+            TlsCipher = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            AuthenticatedUser = "user%with\nnewline",
+            TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            TraceState = "congo=t61rcWkgMzE",
+        };
+        var parsed = RoundTrip(envelope);
+        Assert.Equal("", parsed.ReversePath);
+        Assert.Equal(envelope.Recipients, parsed.Recipients);
+        Assert.Equal("[192.0.2.9]", parsed.HeloName);
+        Assert.Equal(IPAddress.Parse("192.0.2.9"), parsed.ClientAddress);
+        Assert.Equal(25000, parsed.ClientPort);
+        Assert.Equal(envelope.ReceivedAt, parsed.ReceivedAt);
+        Assert.Equal("gw-1", parsed.Gateway);
+        Assert.Equal("UTF8SMTPS", parsed.Protocol);
+        Assert.True(parsed.EightBitMime);
+        Assert.True(parsed.SmtpUtf8);
+        Assert.Equal(123456UL, parsed.DeclaredSize);
+        Assert.Equal("TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", parsed.Tls);
+        Assert.Equal("user%with\nnewline", parsed.Auth);
+        Assert.Equal(envelope.TraceParent, parsed.TraceParent);
+        Assert.Equal(envelope.TraceState, parsed.TraceState);
+    }
+
+    [Fact]
+    public void NoFieldValueSpansALine()
+    {
+        var envelope = Envelope(null, null, "a\r\nkind=abort");
+        var packed = Record(envelope).Header("ingest-record")!;
+        Assert.DoesNotContain((byte)'\r', packed);
+        Assert.Contains("\nauth=a%0D%0Akind=abort", Encoding.UTF8.GetString(packed), StringComparison.Ordinal);
+        Assert.Equal("whole", RecordMetadata.Read(Record(envelope))!.Field(RecordFields.Kind));
+    }
+}
