@@ -55,8 +55,8 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
     private int _outstanding = 1;
     private string? _failure;
 
-    // The fields that close the message (chunks, length, hash), the same on every topic.
-    private byte[]? _closing;
+    // The hash that closes the message, the same on every topic, as hex.
+    private string? _closingHash;
     private bool _completed;
 
     // A chunk record went out: consumers hold its bytes until a final or abort record closes the message.
@@ -345,23 +345,19 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
 
         if (kind is RecordKind.Whole or RecordKind.Final)
         {
-            fields.AddFields(_closing ??= Closing());
+            fields.Add(RecordFields.Chunks, _records + 1);
+            fields.Add(RecordFields.Length, _length);
+            fields.Add(RecordFields.XxHash128, _closingHash ??= ClosingHash());
         }
 
         return fields.ToArray();
     }
 
-    private byte[] Closing()
+    private string ClosingHash()
     {
         Span<byte> hash = stackalloc byte[16];
         _hash.GetCurrentHash(hash);
-        Span<char> hex = stackalloc char[32];
-        Convert.TryToHexStringLower(hash, hex, out _);
-        var closing = new RecordFieldWriter(128);
-        closing.Add(RecordFields.Chunks, _records + 1);
-        closing.Add(RecordFields.Length, _length);
-        closing.Add(RecordFields.XxHash128, hex);
-        return closing.ToArray();
+        return RecordHash.Hex(hash);
     }
 
     private void OnDelivery(DeliveryReport<byte[], byte[]> report, ProducerGeneration generation, long taken, ByteBudget? window, long windowTaken, string topic, long producedAt)

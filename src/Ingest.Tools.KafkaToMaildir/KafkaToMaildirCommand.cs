@@ -20,7 +20,7 @@ internal sealed class KafkaToMaildirCommand
     private RootCommand Build()
     {
         var root = new RootCommand(
-            "Reads an Ingest Kafka topic, reassembles each message (chunks joined, SHA-256 checked, aborted and incomplete ones dropped) "
+            "Reads an Ingest Kafka topic, reassembles each message (chunks joined, hash checked, aborted and incomplete ones dropped) "
             + "and writes it into a Maildir as the gateway's Maildir sink would: Return-Path and Delivered-To lines, then the message as received.")
         {
             _bootstrapServers, _topic, _maildir, _fromBeginning, _maxMessages, _timeout, _group, _settings, _noFsync,
