@@ -28,10 +28,4 @@ internal static partial class KafkaLog
 
     [LoggerMessage(106, LogLevel.Warning, "Kafka producer flush at shutdown left {Records} records unacknowledged")]
     public static partial void FlushIncomplete(ILogger logger, int records);
-
-    [LoggerMessage(108, LogLevel.Warning, "Kafka consumer error {Code}: {Reason}")]
-    public static partial void ConsumerError(ILogger logger, string code, string reason);
-
-    [LoggerMessage(109, LogLevel.Warning, "Committing consumer offsets failed: {Reason}; the next run reads those messages again")]
-    public static partial void CommitFailed(ILogger logger, string reason);
 }

@@ -1,4 +1,4 @@
-using Ingest.Delivery.Kafka;
+using Ingest.Kafka.Consumer;
 
 namespace Ingest.Tools.KafkaToMaildir;
 

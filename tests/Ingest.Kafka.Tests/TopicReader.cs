@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Ingest.Delivery.Kafka;
+using Ingest.Kafka.Consumer;
 using Ingest.Kafka.Records;
 
 namespace Ingest.Kafka.Tests;
@@ -39,7 +39,7 @@ internal static class TopicReader
     }
 
     /// <summary>The same conversion the gateway's own reader uses.</summary>
-    public static ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result) => KafkaMessageReader.ToRecord(result);
+    public static ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result) => result.ToConsumedRecord();
 
     public static string? Id(ConsumedRecord record) => RecordMetadata.Read(record)?.MessageId;
 

@@ -1,6 +1,6 @@
 using Ingest.Kafka.Records;
 
-namespace Ingest.Delivery.Kafka;
+namespace Ingest.Kafka.Consumer;
 
 /// <summary>What a <see cref="KafkaMessageReader"/> reads, from where, and under which consumer group.</summary>
 public sealed class KafkaReaderOptions

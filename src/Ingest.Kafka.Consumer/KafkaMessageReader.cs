@@ -3,7 +3,7 @@ using Ingest.Kafka.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ingest.Delivery.Kafka;
+namespace Ingest.Kafka.Consumer;
 
 /// <summary>
 /// The consumer side of the record format: reads one topic with a Confluent.Kafka consumer and
@@ -45,7 +45,7 @@ public sealed class KafkaMessageReader : IDisposable
         _reassembler = new Reassembler(options.Reassembler, time);
         _consumer = new ConsumerBuilder<byte[], byte[]>(Configuration(options))
             .SetErrorHandler((_, error) => OnError(error))
-            .SetLogHandler((_, message) => KafkaLog.Librdkafka(_logger, message.Facility, message.Message))
+            .SetLogHandler((_, message) => ConsumerLog.Librdkafka(_logger, message.Facility, message.Message))
             .Build();
     }
 
@@ -161,7 +161,7 @@ public sealed class KafkaMessageReader : IDisposable
             }
 
             lastRecord = _time.GetTimestamp();
-            if (_reassembler.Add(ToRecord(result), out var message) == ReassemblyOutcome.Completed)
+            if (_reassembler.Add(result.ToConsumedRecord(), out var message) == ReassemblyOutcome.Completed)
             {
                 return message;
             }
@@ -201,19 +201,9 @@ public sealed class KafkaMessageReader : IDisposable
         catch (KafkaException exception)
         {
             // Not fatal for the reader: the next run re-reads from the previous commit, and repeats are dropped.
-            KafkaLog.CommitFailed(_logger, exception.Error.Reason);
+            ConsumerLog.CommitFailed(_logger, exception.Error.Reason);
         }
     }
-
-    internal static ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result) => new()
-    {
-        Topic = result.Topic,
-        Partition = result.Partition.Value,
-        Offset = result.Offset.Value,
-        Key = result.Message.Key,
-        Value = result.Message.Value ?? [],
-        Headers = result.Message.Headers?.Select(header => KeyValuePair.Create(header.Key, header.GetValueBytes())).ToList() ?? [],
-    };
 
     private void OnError(Error error)
     {
@@ -226,7 +216,7 @@ public sealed class KafkaMessageReader : IDisposable
         var text = error.Code + ": " + error.Reason;
         if (!string.Equals(Interlocked.Exchange(ref _lastError, text), text, StringComparison.Ordinal))
         {
-            KafkaLog.ConsumerError(_logger, error.Code.ToString(), error.Reason);
+            ConsumerLog.ConsumerError(_logger, error.Code.ToString(), error.Reason);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Ingest.Delivery.Kafka;
+namespace Ingest.Kafka.Consumer;
 
 /// <summary>The reader cannot go on: the topic is missing, the cluster unreachable at start-up, or the consumer failed.</summary>
 public sealed class KafkaReadException : Exception
