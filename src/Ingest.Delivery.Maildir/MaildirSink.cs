@@ -46,7 +46,7 @@ public sealed class MaildirSink : IMessageSink
             return ValueTask.FromResult<IMessageWriter>(new FailedMessageWriter(DeliveryResult.Temporary(exception.Message)));
         }
 
-        var writer = new MaildirWriter(this, handle, tmpPath, name);
+        var writer = new MaildirWriter(this, handle, tmpPath, name, envelope.ReceivedAt);
         return writer.StartAsync(EnvelopeLines(envelope), cancellationToken);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Ingest.Delivery.Maildir;
 
 /// <summary>One message on its way through tmp/ into new/.</summary>
-internal sealed class MaildirWriter(MaildirSink sink, SafeFileHandle handle, string tmpPath, string name) : IMessageWriter
+internal sealed class MaildirWriter(MaildirSink sink, SafeFileHandle handle, string tmpPath, string name, DateTimeOffset receivedAt) : IMessageWriter
 {
     private long _offset;
     private bool _completed;
@@ -39,6 +39,11 @@ internal sealed class MaildirWriter(MaildirSink sink, SafeFileHandle handle, str
     {
         try
         {
+            // Dovecot and Courier take a Maildir file's mtime as the IMAP INTERNALDATE (RFC 3501
+            // 2.3.3), which must never change once the message is visible (RFC 3501 2.3.1.1). Set it
+            // to when the message arrived, as the file name and the Received header say, before the
+            // rename: a copy written later from Kafka then keeps the arrival time, not the copy's.
+            File.SetLastWriteTimeUtc(handle, receivedAt.UtcDateTime);
             if (sink.Fsync)
             {
                 // The file's bytes reach the disk before its name appears in new/.

@@ -11,14 +11,16 @@ public sealed class MaildirSinkTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static MessageEnvelope Envelope(params string[] recipients) => new()
+    private static MessageEnvelope Envelope(params string[] recipients) => Envelope(DateTimeOffset.UnixEpoch, recipients);
+
+    private static MessageEnvelope Envelope(DateTimeOffset receivedAt, params string[] recipients) => new()
     {
         MessageId = Guid.NewGuid().ToString("N"),
         ReversePath = "sender@y.example",
         Recipients = recipients,
         HeloName = "c.example",
         ClientEndPoint = new IPEndPoint(IPAddress.Loopback, 1),
-        ReceivedAt = DateTimeOffset.UnixEpoch,
+        ReceivedAt = receivedAt,
         Protocol = "ESMTP",
     };
 
@@ -39,6 +41,22 @@ public sealed class MaildirSinkTests : IDisposable
         var content = await File.ReadAllTextAsync(file);
         Assert.Equal("Return-Path: <sender@y.example>\r\nDelivered-To: <a@x.example>\r\nDelivered-To: <b@x.example>\r\nSubject: s\r\n\r\nbody\r\n", content);
         Assert.EndsWith($",S={Encoding.UTF8.GetByteCount(content)}", file, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FileModificationTimeIsTheArrivalTimeThatImapServersReportAsInternalDate()
+    {
+        var sink = new MaildirSink(new MaildirOptions { Path = _root });
+        var receivedAt = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)).AddTicks(1234567);
+        await using (var writer = await sink.BeginAsync(Envelope(receivedAt, "a@x.example"), default))
+        {
+            Assert.True((await writer.WriteAsync("Subject: s\r\n\r\nbody\r\n"u8.ToArray(), default)).IsAccepted);
+            Assert.True((await writer.CompleteAsync(default)).IsAccepted);
+        }
+
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(_root, "new")));
+        Assert.Equal(receivedAt.UtcDateTime, File.GetLastWriteTimeUtc(file));
+        Assert.StartsWith($"{receivedAt.ToUnixTimeSeconds()}.", Path.GetFileName(file), StringComparison.Ordinal);
     }
 
     [Fact]
