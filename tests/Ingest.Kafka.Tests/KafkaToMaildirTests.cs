@@ -101,6 +101,83 @@ public sealed class KafkaToMaildirTests(KafkaTarget kafka, ITestOutputHelper out
         Assert.Equal(2, Directory.GetFiles(Path.Combine(_maildir, "new")).Length);
     }
 
+    [DovecotFact]
+    public async Task ToolMaildirReadsBackOverImapAndPop3ByteForByteWithTheArrivalTime()
+    {
+        output.WriteLine(kafka.Description);
+        var topic = await kafka.CreateTopicAsync();
+        await using var gateway = await KafkaGateway.StartAsync(kafka.BootstrapServers, topic);
+        var small = Mail.Message(1024);
+        var chunked = Mail.Message(1536 * 1024, "alice@example.com", "carol@example.com");
+        var wire = new Dictionary<string, byte[]>
+        {
+            [await Mail.SendAsync(gateway, small, useData: true)] = Mail.WireBytes(small),
+            // Two records in Kafka (over Ingest:Kafka:MaxRecordBytes), one file again.
+            [await Mail.SendAsync(gateway, chunked, useData: false)] = Mail.WireBytes(chunked),
+        };
+
+        // A message that reached Kafka days before the tool copies it: the copy must keep that arrival time.
+        var oldId = Guid.NewGuid().ToString("N");
+        var oldValue = Encoding.ASCII.GetBytes($"Received: from client.test ([192.0.2.1])\r\n\tby gw-1 (Ingest) with ESMTP id {oldId};\r\n\tSat, 28 Nov 2026 16:00:34 +0000\r\nSubject: old\r\n\r\nbody\r\n");
+        await ProduceAsync(topic, Records.Whole(oldId, oldValue, topic));
+        wire[oldId] = oldValue;
+
+        string[] group = ["--bootstrap-servers", kafka.BootstrapServers, "--topic", topic, "--maildir", _maildir, "--group", "k2m-" + Guid.NewGuid().ToString("N")];
+        var (code, text) = await RunToolAsync([.. group, "--from-beginning", "--max-messages", "3"]);
+        Assert.True(code == 0, text);
+
+        await using var dovecot = await DovecotServer.StartAsync(_maildir, output.WriteLine);
+        using (var imap = await dovecot.ConnectImapAsync())
+        {
+            await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadWrite);
+            Assert.Equal(3, imap.Inbox.Count);
+            Assert.Equal(3, await ImapMessage.CountAsync(imap.Inbox, MailKit.Search.SearchQuery.NotSeen));
+            var messages = await ImapMessage.FetchAllAsync(imap.Inbox);
+            ReadBackAssert.ImapServesEveryFile(messages, MaildirEntry.ReadAll(_maildir));
+            foreach (var message in messages)
+            {
+                var headers = ReadBackAssert.Headers(message.Bytes);
+                var id = wire.Keys.Single(id => headers[MimeKit.HeaderId.Received]!.Contains($" id {id}", StringComparison.Ordinal));
+                Assert.Equal("<bob@example.org>", headers[MimeKit.HeaderId.ReturnPath]);
+                Assert.Equal(
+                    id == oldId || message.Size > 1024 * 1024 ? ["<alice@example.com>", "<carol@example.com>"] : ["<alice@example.com>"],
+                    headers.Where(header => header.Field == "Delivered-To").Select(header => header.Value));
+                Assert.Equal(wire[id], message.Bytes[^wire[id].Length..]);
+            }
+
+            // INTERNALDATE is when the gateway received the message, not when the tool wrote the file.
+            Assert.Contains(messages, message => message.InternalDate == new DateTimeOffset(2026, 11, 28, 16, 0, 34, TimeSpan.Zero));
+            await imap.DisconnectAsync(quit: true);
+        }
+
+        using (var pop3 = await dovecot.ConnectPop3Async())
+        {
+            ReadBackAssert.Pop3ServesEveryFile(await Pop3Message.RetrieveAllAsync(pop3), MaildirEntry.ReadAll(_maildir));
+            await pop3.DisconnectAsync(quit: true);
+        }
+
+        // Dovecot renamed the files into cur/ with ":2,S" (POP3 marked them seen). The next run of
+        // the tool still recognises every one of them, and adds only what is new.
+        Assert.All(MaildirEntry.ReadAll(_maildir), file => Assert.Equal(("cur", "2,S"), (file.Folder, file.Info)));
+        var later = Mail.Message(2048);
+        wire[await Mail.SendAsync(gateway, later, useData: true)] = Mail.WireBytes(later);
+        (code, text) = await RunToolAsync([.. group, "--from-beginning", "--max-messages", "4"]);
+        Assert.True(code == 0, text);
+        Assert.Contains("1 written", text, StringComparison.Ordinal);
+        Assert.Contains("3 already there", text, StringComparison.Ordinal);
+
+        using (var imap = await dovecot.ConnectImapAsync())
+        {
+            await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+            Assert.Equal(4, imap.Inbox.Count);
+            Assert.Equal(1, await ImapMessage.CountAsync(imap.Inbox, MailKit.Search.SearchQuery.NotSeen));
+            ReadBackAssert.ImapServesEveryFile(await ImapMessage.FetchAllAsync(imap.Inbox), MaildirEntry.ReadAll(_maildir));
+            await imap.DisconnectAsync(quit: true);
+        }
+
+        dovecot.AssertNothingWrongLogged();
+    }
+
     [Fact]
     public async Task ToolExitsWith2ForATopicThatDoesNotExistAnd1ForBadArguments()
     {
@@ -111,6 +188,18 @@ public sealed class KafkaToMaildirTests(KafkaTarget kafka, ITestOutputHelper out
         Assert.True(code == 1, text);
         Assert.Contains("--max-messages", text, StringComparison.Ordinal);
         Assert.Contains("--group", text, StringComparison.Ordinal);
+    }
+
+    private async Task ProduceAsync(string topic, Ingest.Kafka.Records.ConsumedRecord record)
+    {
+        using var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(new Confluent.Kafka.ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        var headers = new Confluent.Kafka.Headers();
+        foreach (var (name, value) in record.Headers)
+        {
+            headers.Add(name, value);
+        }
+
+        await producer.ProduceAsync(topic, new Confluent.Kafka.Message<byte[], byte[]> { Key = record.Key!, Value = record.Value, Headers = headers });
     }
 
     private string[] Ids() =>

@@ -1,0 +1,155 @@
+using System.Text;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Search;
+using MimeKit;
+using Xunit.Abstractions;
+
+namespace Ingest.Functional.Tests;
+
+/// <summary>
+/// What the gateway's Maildir sink writes, read back the way people read mail: a private Dovecot
+/// (IMAP and POP3) over the very Maildir the gateway delivers into, MailKit's clients on the other
+/// side. Dovecot must serve each file unchanged and find nothing in the Maildir to complain about.
+/// </summary>
+public sealed class DovecotReadBackTests(ITestOutputHelper output)
+{
+    private const string Bounce = "Subject: bounce\r\n\r\nsent with BDAT LAST, no line ending at the end";
+
+    [DovecotFact]
+    public async Task GatewayMaildirReadsBackOverImapAndPop3ByteForByte()
+    {
+        await using var gateway = await RunningGateway.StartAsync();
+        var plain = Message("plain", 1024, ["alice@example.com"]);
+        var large = Message("large", 150 * 1024, ["alice@example.com", "carol@example.com"]);
+        var international = Message("international", 2048, ["jörg@bücher.example"], eightBit: true);
+        var sent = new Dictionary<string, (string Id, byte[] Wire, string ReturnPath, string[] DeliveredTo)>
+        {
+            ["plain"] = (await SendAsync(gateway, plain, useData: true), Wire(plain), "<bob@example.org>", ["<alice@example.com>"]),
+            ["large"] = (await SendAsync(gateway, large, useData: false), Wire(large), "<bob@example.org>", ["<alice@example.com>", "<carol@example.com>"]),
+            ["international"] = (await SendAsync(gateway, international, useData: true), Wire(international, ascii: true), "<bob@example.org>", ["<jörg@bücher.example>"]),
+            ["bounce"] = (await SendBounceAsync(gateway), Encoding.ASCII.GetBytes(Bounce), "<>", ["<postmaster@example.com>"]),
+        };
+
+        await using var dovecot = await DovecotServer.StartAsync(gateway.Maildir, output.WriteLine);
+        using (var imap = await dovecot.ConnectImapAsync())
+        {
+            var inbox = imap.Inbox;
+            await inbox.OpenAsync(FolderAccess.ReadWrite);
+            Assert.Equal(4, inbox.Count);
+            Assert.Equal(4, inbox.Recent);
+            Assert.Equal(4, await ImapMessage.CountAsync(inbox, SearchQuery.NotSeen));
+
+            var messages = await ImapMessage.FetchAllAsync(inbox);
+            // Opening the mailbox moved every message from new/ to cur/ with an empty ":2," info.
+            var files = MaildirEntry.ReadAll(gateway.Maildir);
+            Assert.All(files, file => Assert.Equal(("cur", "2,"), (file.Folder, file.Info)));
+            ReadBackAssert.ImapServesEveryFile(messages, files);
+            Assert.All(messages, message => Assert.Equal(MessageFlags.Recent, message.Flags));
+            foreach (var message in messages)
+            {
+                var headers = ReadBackAssert.Headers(message.Bytes);
+                var (id, wire, returnPath, deliveredTo) = sent[Subject(message.Bytes)];
+                Assert.Equal(returnPath, headers[HeaderId.ReturnPath]);
+                Assert.Equal(deliveredTo, headers.Where(header => header.Field == "Delivered-To").Select(header => header.Value));
+                Assert.Contains($"by gw.test (Ingest) with {(deliveredTo[0].Contains('ö', StringComparison.Ordinal) ? "UTF8SMTP" : "ESMTP")} id {id}", headers[HeaderId.Received], StringComparison.Ordinal);
+                Assert.Equal(wire, MaildirFile.Read(files.Single(file => file.Path.Contains($".{id}.", StringComparison.Ordinal)).Path).Message);
+            }
+
+            // Delivered while the mailbox is open: the next NOOP reports it (RFC 3501 7.3.1 EXISTS).
+            var late = Message("late", 512, ["alice@example.com"]);
+            sent["late"] = (await SendAsync(gateway, late, useData: true), Wire(late), "<bob@example.org>", ["<alice@example.com>"]);
+            await imap.NoOpAsync();
+            Assert.Equal(5, inbox.Count);
+            await imap.DisconnectAsync(quit: true);
+        }
+
+        using (var pop3 = await dovecot.ConnectPop3Async())
+        {
+            Assert.Equal(5, pop3.Count);
+            ReadBackAssert.Pop3ServesEveryFile(await Pop3Message.RetrieveAllAsync(pop3), MaildirEntry.ReadAll(gateway.Maildir));
+            await pop3.DisconnectAsync(quit: true);
+        }
+
+        using (var imap = await dovecot.ConnectImapAsync())
+        {
+            // POP3's RETR marked every message \Seen; Dovecot keeps the flag in the name's info (":2,S").
+            var inbox = imap.Inbox;
+            await inbox.OpenAsync(FolderAccess.ReadOnly);
+            Assert.Equal(5, inbox.Count);
+            Assert.Equal(0, await ImapMessage.CountAsync(inbox, SearchQuery.NotSeen));
+            var messages = await ImapMessage.FetchAllAsync(inbox);
+            Assert.All(messages, message => Assert.True(message.Flags.HasFlag(MessageFlags.Seen), $"{message.Uid}: {message.Flags}"));
+            var files = MaildirEntry.ReadAll(gateway.Maildir);
+            Assert.All(files, file => Assert.Equal(("cur", "2,S"), (file.Folder, file.Info)));
+            ReadBackAssert.ImapServesEveryFile(messages, files);
+            await imap.DisconnectAsync(quit: true);
+        }
+
+        dovecot.AssertNothingWrongLogged();
+    }
+
+    private static MimeMessage Message(string subject, int approximateSize, string[] to, bool eightBit = false)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("bob@example.org"));
+        foreach (var recipient in to)
+        {
+            message.To.Add(MailboxAddress.Parse(recipient));
+        }
+
+        message.Subject = subject;
+        var text = new StringBuilder(approximateSize + 100);
+        for (var line = 0; text.Length < approximateSize; line++)
+        {
+            // Lines starting with a dot: unstuffed by the gateway, stuffed again by POP3 and unstuffed by the client.
+            text.Append(line % 5 == 0 ? "." : "").Append(eightBit ? "Grüße " : "line ").Append(line).Append(' ').Append('x', line % 70).Append("\r\n");
+        }
+
+        message.Body = new TextPart("plain") { Text = text.ToString(), ContentTransferEncoding = eightBit ? ContentEncoding.EightBit : ContentEncoding.SevenBit };
+        return message;
+    }
+
+    /// <summary>The bytes MailKit puts on the wire: with SMTPUTF8, headers stay raw UTF-8 unless <paramref name="ascii"/>.</summary>
+    private static byte[] Wire(MimeMessage message, bool ascii = false)
+    {
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        options.International = !ascii;
+        using var stream = new MemoryStream();
+        message.WriteTo(options, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Sends with MailKit; the message id from "250 2.0.0 OK: queued as id".</summary>
+    private static async Task<string> SendAsync(RunningGateway gateway, MimeMessage message, bool useData)
+    {
+        using var client = new SmtpClient();
+        await client.ConnectAsync(gateway.EndPoint.Address.ToString(), gateway.EndPoint.Port, MailKit.Security.SecureSocketOptions.None);
+        if (useData)
+        {
+            client.Capabilities &= ~SmtpCapabilities.Chunking;
+        }
+
+        var reply = await client.SendAsync(message);
+        await client.DisconnectAsync(quit: true);
+        return reply[(reply.LastIndexOf(' ') + 1)..];
+    }
+
+    /// <summary>A bounce (null reverse-path, RFC 5321 4.5.5) whose body ends without CRLF, as only BDAT can send it.</summary>
+    private static async Task<string> SendBounceAsync(RunningGateway gateway)
+    {
+        await using var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint);
+        await client.ExpectAsync("220");
+        await client.SendAsync($"EHLO client.test\r\nMAIL FROM:<>\r\nRCPT TO:<postmaster@example.com>\r\nBDAT {Bounce.Length} LAST\r\n{Bounce}");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        var reply = await client.ExpectAsync("250");
+        await client.SendAsync("QUIT\r\n");
+        await client.ExpectAsync("221");
+        return reply[(reply.LastIndexOf(' ') + 1)..];
+    }
+
+    private static string Subject(byte[] message) => ReadBackAssert.Headers(message)[HeaderId.Subject] ?? "";
+}
