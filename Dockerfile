@@ -1,5 +1,6 @@
 # Multi-stage build of the gateway image. Build: docker build -t ingest .
 # Run:   docker run -p 2525:2525 -p 8080:8080 -v ingest-mail:/var/mail/ingest ingest
+# The Kafka-to-Maildir tool's image (docker-compose.yml): docker build --target kafka-to-maildir -t ingest-kafka-to-maildir .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 # Restore first, from the project files alone, so the layer is cached across source edits.
@@ -16,6 +17,21 @@ RUN dotnet restore src/Ingest.Host/Ingest.Host.csproj
 COPY src/ src/
 RUN dotnet publish src/Ingest.Host/Ingest.Host.csproj -c Release --no-restore -o /app
 
+# The operator tool (src/Ingest.Tools.KafkaToMaildir), built only for --target kafka-to-maildir.
+FROM build AS build-tool
+RUN dotnet restore src/Ingest.Tools.KafkaToMaildir/Ingest.Tools.KafkaToMaildir.csproj \
+    && dotnet publish src/Ingest.Tools.KafkaToMaildir/Ingest.Tools.KafkaToMaildir.csproj -c Release --no-restore -o /tool
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS kafka-to-maildir
+WORKDIR /tool
+COPY --from=build-tool /tool .
+# The same user and Maildir path as the gateway image, so either can fill the volume Dovecot serves.
+RUN mkdir -p /var/mail/ingest && chown app:app /var/mail/ingest
+VOLUME /var/mail/ingest
+USER app
+ENTRYPOINT ["dotnet", "Ingest.Tools.KafkaToMaildir.dll"]
+
+# The gateway: the last stage, so a plain docker build makes it.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app .
