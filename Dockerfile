@@ -8,6 +8,7 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Ingest.Protocol/Ingest.Protocol.csproj src/Ingest.Protocol/
 COPY src/Ingest.Delivery/Ingest.Delivery.csproj src/Ingest.Delivery/
 COPY src/Ingest.Delivery.Maildir/Ingest.Delivery.Maildir.csproj src/Ingest.Delivery.Maildir/
+COPY src/Package.props src/
 COPY src/Ingest.Kafka.Records/Ingest.Kafka.Records.csproj src/Ingest.Kafka.Records/
 COPY src/Ingest.Delivery.Kafka/Ingest.Delivery.Kafka.csproj src/Ingest.Delivery.Kafka/
 COPY src/Ingest.Session/Ingest.Session.csproj src/Ingest.Session/

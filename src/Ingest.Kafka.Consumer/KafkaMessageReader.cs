@@ -57,6 +57,10 @@ public sealed class KafkaMessageReader : IDisposable
     /// <see cref="KafkaReaderOptions.FromBeginning"/>, else from the group's committed offsets (the
     /// end of the topic when the group has none, so only new mail is read).
     /// </summary>
+    /// <param name="options">Cluster, topic, group and librdkafka settings.</param>
+    /// <param name="logger">Consumer errors and failed commits as warnings, librdkafka's log as debug; none when null.</param>
+    /// <param name="time">The clock for the commit interval and the reassembler's age budget; the system clock when null.</param>
+    /// <exception cref="KafkaReadException">No metadata for the topic in time, or the topic does not exist.</exception>
     public static KafkaMessageReader Open(KafkaReaderOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -74,6 +78,7 @@ public sealed class KafkaMessageReader : IDisposable
     }
 
     /// <summary>The librdkafka consumer settings: ours, then the caller's passed-through settings over them.</summary>
+    /// <param name="options">The reader's options; bootstrap.servers and group.id always come from them.</param>
     public static Dictionary<string, string> Configuration(KafkaReaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -127,6 +132,9 @@ public sealed class KafkaMessageReader : IDisposable
     /// (<see cref="Timeout.InfiniteTimeSpan"/>: wait for ever). Records of aborted, corrupt and repeated
     /// messages are consumed and skipped.
     /// </summary>
+    /// <param name="idle">How long to wait without any record before returning null.</param>
+    /// <param name="cancellationToken">Stops the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="KafkaReadException">The consumer failed (a fatal librdkafka error, or a consume error).</exception>
     public ReassembledMessage? Read(TimeSpan idle, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -172,6 +180,7 @@ public sealed class KafkaMessageReader : IDisposable
     /// The caller has stored <paramref name="message"/> durably: the group may move past it (but not
     /// past the start of a message still incomplete in the same partition).
     /// </summary>
+    /// <param name="message">A message returned by <see cref="Read"/>.</param>
     public void MarkHandled(ReassembledMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -220,6 +229,7 @@ public sealed class KafkaMessageReader : IDisposable
         }
     }
 
+    /// <summary>Commits the handled offsets, leaves the cluster and drops what is held for incomplete messages.</summary>
     public void Dispose()
     {
         if (_disposed)

@@ -8,6 +8,7 @@ public sealed class KafkaReaderOptions
     /// <summary>librdkafka's bootstrap.servers: host:port[,host:port...].</summary>
     public required string BootstrapServers { get; init; }
 
+    /// <summary>The topic the gateway writes to (its default topic, or one of its per-domain topics).</summary>
     public required string Topic { get; init; }
 
     /// <summary>The consumer group whose committed offsets say where a reader resumes.</summary>
@@ -19,6 +20,7 @@ public sealed class KafkaReaderOptions
     /// <summary>How long to wait for the cluster's answer about the topic at start-up.</summary>
     public TimeSpan MetadataTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Bounds on what is held for messages whose records have not all arrived.</summary>
     public ReassemblerOptions Reassembler { get; init; } = new();
 
     /// <summary>librdkafka consumer settings passed through as given (security.protocol, sasl.*, ...).</summary>

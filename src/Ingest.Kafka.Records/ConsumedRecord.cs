@@ -6,12 +6,16 @@ namespace Ingest.Kafka.Records;
 /// </summary>
 public sealed class ConsumedRecord
 {
+    /// <summary>The topic the record was read from.</summary>
     public required string Topic { get; init; }
 
+    /// <summary>The partition the record was read from.</summary>
     public int Partition { get; init; }
 
+    /// <summary>The record's offset in its partition.</summary>
     public long Offset { get; init; }
 
+    /// <summary>The record's key: the message id for the gateway's records.</summary>
     public byte[]? Key { get; init; }
 
     /// <summary>The record's value; kept (not copied) by the Reassembler until its message completes.</summary>
@@ -21,6 +25,7 @@ public sealed class ConsumedRecord
     public required IReadOnlyList<KeyValuePair<string, byte[]>> Headers { get; init; }
 
     /// <summary>The value of the first header called <paramref name="name"/>, or null.</summary>
+    /// <param name="name">A header name, compared ordinally (the format's names are in <see cref="RecordHeaders"/>).</param>
     public byte[]? Header(string name)
     {
         foreach (var header in Headers)

@@ -9,6 +9,8 @@ namespace Ingest.Kafka.Records;
 /// are dropped; records of a message already finished are recognised and ignored. What it holds for
 /// incomplete messages is bounded in bytes, in count and in age. Not thread-safe: one per consumer loop.
 /// </summary>
+/// <param name="options">Bounds on what is held for incomplete messages; the defaults when null.</param>
+/// <param name="timeProvider">The clock for the age budget; the system clock when null.</param>
 public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider? timeProvider = null) : IDisposable
 {
     private readonly ReassemblerOptions _options = options ?? new ReassemblerOptions();
@@ -17,14 +19,19 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
     private readonly LinkedList<PendingMessage> _byAge = new();
     private readonly RecentIds _finished = new((options ?? new ReassemblerOptions()).RememberedMessages);
 
+    /// <summary>How many records or messages ended each way so far.</summary>
     public ReassemblerCounters Counters { get; } = new();
 
     /// <summary>Chunk bytes held for incomplete messages.</summary>
     public long PendingBytes { get; private set; }
 
+    /// <summary>Messages whose first chunk arrived and whose final record has not.</summary>
     public int PendingMessages => _pending.Count;
 
     /// <summary>Adds one record; <paramref name="message"/> is set when the outcome is <see cref="ReassemblyOutcome.Completed"/>.</summary>
+    /// <param name="record">The next record of a partition, in offset order.</param>
+    /// <param name="message">The completed message, or null for any other outcome.</param>
+    /// <returns>What the record did: kept, completed a message, or was dropped and why.</returns>
     public ReassemblyOutcome Add(ConsumedRecord record, out ReassembledMessage? message)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -45,6 +52,7 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
     }
 
     /// <summary>The whole messages among <paramref name="records"/>, in the order they complete.</summary>
+    /// <param name="records">Records of one or more partitions, each partition's in offset order.</param>
     public IEnumerable<ReassembledMessage> Reassemble(IEnumerable<ConsumedRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -62,6 +70,9 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
     /// <paramref name="nextOffset"/>: never past the first record of a message still incomplete, so a
     /// restart reads that message again from its start.
     /// </summary>
+    /// <param name="topic">The partition's topic.</param>
+    /// <param name="partition">The partition.</param>
+    /// <param name="nextOffset">The offset after the last record handled (Kafka commits the next offset to read).</param>
     public long CommittableOffset(string topic, int partition, long nextOffset)
     {
         var offset = nextOffset;
@@ -77,6 +88,7 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
     }
 
     /// <summary>Drops incomplete messages older than the age budget; also done on every <see cref="Add"/>.</summary>
+    /// <returns>How many were dropped.</returns>
     public int Expire()
     {
         var now = _time.GetTimestamp();
@@ -259,6 +271,7 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
         }
     }
 
+    /// <summary>Drops everything held for incomplete messages.</summary>
     public void Dispose()
     {
         foreach (var pending in _pending.Values)

@@ -9,36 +9,49 @@ namespace Ingest.Kafka.Records;
 /// </summary>
 public sealed class RecordEnvelope
 {
+    /// <summary>The message id (32 lower-case hex digits), as in the Received: header and the 250 reply.</summary>
     public required string MessageId { get; init; }
 
     /// <summary>MAIL FROM mailbox; empty for the null reverse-path.</summary>
     public required string ReversePath { get; init; }
 
+    /// <summary>RCPT TO mailboxes routed to this record's topic, in RCPT order.</summary>
     public required IReadOnlyList<string> Recipients { get; init; }
 
+    /// <summary>The HELO or EHLO argument.</summary>
     public required string HeloName { get; init; }
 
+    /// <summary>The client's address, when known (an IPv4-mapped IPv6 address is given as IPv4).</summary>
     public IPAddress? ClientAddress { get; init; }
 
+    /// <summary>The client's port, when known.</summary>
     public int? ClientPort { get; init; }
 
+    /// <summary>When the body started to arrive; also the date of the Received: header.</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>The gateway instance that accepted the message.</summary>
     public required string Gateway { get; init; }
 
+    /// <summary>SMTP, ESMTP, ESMTPS, ESMTPA, ESMTPSA or their UTF8SMTP forms (RFC 3848, RFC 6531).</summary>
     public required string Protocol { get; init; }
 
+    /// <summary>BODY=8BITMIME was declared (RFC 6152).</summary>
     public bool EightBitMime { get; init; }
 
+    /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }
 
+    /// <summary>SIZE= as the client declared it (RFC 1870), when it did.</summary>
     public ulong? DeclaredSize { get; init; }
 
+    /// <summary>TLS protocol and cipher suite, space-separated ("TLSv1.3 TLS_AES_256_GCM_SHA384"), when the session was encrypted.</summary>
     public string? Tls { get; init; }
 
+    /// <summary>The SASL user name, when the client authenticated (RFC 4954).</summary>
     public string? Auth { get; init; }
 
+    /// <summary>W3C traceparent of the gateway's delivery span, when tracing was on: continue the trace from it.</summary>
     public string? TraceParent { get; init; }
 
     /// <summary>W3C tracestate that went with <see cref="TraceParent"/>, if any.</summary>

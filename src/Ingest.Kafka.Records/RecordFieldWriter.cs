@@ -14,20 +14,28 @@ public sealed class RecordFieldWriter
     private byte[] _buffer;
     private int _length;
 
+    /// <summary>A writer with room for <paramref name="initialCapacity"/> bytes; it grows as needed.</summary>
+    /// <param name="initialCapacity">Bytes to start with (at least 64).</param>
     public RecordFieldWriter(int initialCapacity = 512)
     {
         _buffer = new byte[Math.Max(initialCapacity, 64)];
     }
 
+    /// <summary>Bytes written so far.</summary>
     public int Length => _length;
 
+    /// <summary>The fields written so far: the value of a <see cref="RecordHeaders.Record"/> header.</summary>
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
+    /// <summary>Starts again, keeping the buffer.</summary>
     public void Clear() => _length = 0;
 
+    /// <summary>A copy of <see cref="Written"/>.</summary>
     public byte[] ToArray() => Written.ToArray();
 
     /// <summary>A text field; its value is written as UTF-8, escaped.</summary>
+    /// <param name="name">A field name (<see cref="RecordFields"/>).</param>
+    /// <param name="value">The value.</param>
     public void Add(string name, ReadOnlySpan<char> value)
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -43,12 +51,17 @@ public sealed class RecordFieldWriter
     }
 
     /// <summary>A field whose value is already UTF-8; escaped as it is copied.</summary>
+    /// <param name="name">A field name (<see cref="RecordFields"/>).</param>
+    /// <param name="utf8Value">The value, UTF-8.</param>
     public void Add(string name, ReadOnlySpan<byte> utf8Value)
     {
         var span = Begin(name, utf8Value.Length * 3);
         _length += Escape(utf8Value, span);
     }
 
+    /// <summary>A number field, in decimal ASCII.</summary>
+    /// <param name="name">A field name (<see cref="RecordFields"/>).</param>
+    /// <param name="value">The number.</param>
     public void Add(string name, long value)
     {
         var span = Begin(name, 20);
@@ -57,6 +70,7 @@ public sealed class RecordFieldWriter
     }
 
     /// <summary>Fields written by another writer (its <see cref="Written"/>), appended as they are.</summary>
+    /// <param name="fields">Another writer's <see cref="Written"/>.</param>
     public void AddFields(ReadOnlySpan<byte> fields)
     {
         if (fields.IsEmpty)

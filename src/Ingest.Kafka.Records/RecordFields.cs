@@ -9,30 +9,63 @@ namespace Ingest.Kafka.Records;
 public static class RecordFields
 {
     // Every record.
+    /// <summary>Every record: "whole", "chunk", "final" or "abort" (<see cref="RecordKinds"/>).</summary>
     public const string Kind = "kind";
 
-    // Chunk, final and abort records: the 0-based position of the record in its message.
+    /// <summary>Chunk, final and abort records: the 0-based position of the record in its message.</summary>
     public const string Sequence = "seq";
 
     // The envelope, on the first record of a message (whole, or chunk 0).
+    /// <summary>Envelope: the MAIL FROM mailbox without angle brackets; empty for the null reverse-path.</summary>
     public const string ReversePath = "from";
+
+    /// <summary>Envelope: one field per RCPT TO mailbox routed to the topic, in RCPT order.</summary>
     public const string Recipient = "rcpt";
+
+    /// <summary>Envelope: the HELO or EHLO argument.</summary>
     public const string Helo = "helo";
+
+    /// <summary>Envelope: the client's IP address, when known.</summary>
     public const string ClientAddress = "client-ip";
+
+    /// <summary>Envelope: the client's port, when known.</summary>
     public const string ClientPort = "client-port";
+
+    /// <summary>Envelope: when the body started, ISO 8601 UTC with 7 fractional digits.</summary>
     public const string ReceivedAt = "received-at";
+
+    /// <summary>Envelope: the gateway instance that accepted the message.</summary>
     public const string Gateway = "gateway";
+
+    /// <summary>Envelope: the protocol as in the Received: header (RFC 3848, RFC 6531).</summary>
     public const string Protocol = "protocol";
+
+    /// <summary>Envelope: "1" when BODY=8BITMIME was declared; absent otherwise.</summary>
     public const string EightBitMime = "8bitmime";
+
+    /// <summary>Envelope: "1" when SMTPUTF8 was declared; absent otherwise.</summary>
     public const string SmtpUtf8 = "smtputf8";
+
+    /// <summary>Envelope: SIZE= as declared by the client, when given.</summary>
     public const string DeclaredSize = "size";
+
+    /// <summary>Envelope, when the session was encrypted: TLS protocol and cipher suite, space-separated.</summary>
     public const string Tls = "tls";
+
+    /// <summary>Envelope, when the client authenticated: the SASL user name.</summary>
     public const string Auth = "auth";
+
+    /// <summary>Envelope, when tracing is on: W3C traceparent of the gateway's delivery span.</summary>
     public const string TraceParent = "traceparent";
+
+    /// <summary>Envelope, when tracing is on and there is one: W3C tracestate.</summary>
     public const string TraceState = "tracestate";
 
     // Whole and final records: what closes the message.
+    /// <summary>Whole and final records: the number of records carrying the value (1 for whole).</summary>
     public const string Chunks = "chunks";
+
+    /// <summary>Whole and final records: the total value length in bytes.</summary>
     public const string Length = "length";
 
     /// <summary>XXH3 128-bit hash of the whole value, 32 lower-case hex digits in its canonical (big-endian) form.</summary>

@@ -11,12 +11,16 @@ namespace Ingest.Kafka.Records;
 /// </summary>
 public static class RecordHash
 {
+    /// <summary>A hash as the format writes it: lower-case hex.</summary>
+    /// <param name="hash">The hash's bytes.</param>
     public static string Hex(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash);
 
     /// <summary>The version 2 hash of <paramref name="value"/>, as the xxh128 field holds it.</summary>
+    /// <param name="value">The whole value: every record's value, in sequence order.</param>
     public static string XxHash128Hex(ReadOnlySpan<byte> value) => Hex(XxHash128.Hash(value));
 
     /// <summary>The version 1 hash of <paramref name="value"/>, as ingest-sha256 held it.</summary>
+    /// <param name="value">The whole value: every record's value, in sequence order.</param>
     public static string Sha256Hex(ReadOnlySpan<byte> value) => Hex(SHA256.HashData(value));
 
     internal static bool Matches(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> expectedHex)

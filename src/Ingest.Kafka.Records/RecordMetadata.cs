@@ -23,8 +23,10 @@ public sealed class RecordMetadata
         _fields = fields;
     }
 
+    /// <summary>The record's format version: <see cref="RecordFormat.Version"/> or <see cref="RecordFormat.LegacyVersion"/>.</summary>
     public int Version { get; }
 
+    /// <summary>Whole, chunk, final or abort.</summary>
     public RecordKind Kind { get; }
 
     /// <summary>The message id: the record key in version 2, the ingest-id header in version 1.</summary>
@@ -39,6 +41,7 @@ public sealed class RecordMetadata
     /// <summary>The whole value's length (whole and final records).</summary>
     public ulong? Length => Number(RecordFields.Length);
 
+    /// <summary>The algorithm of <see cref="Hash"/>: SHA-256 in version 1, XXH3-128 in version 2.</summary>
     public RecordHashAlgorithm HashAlgorithm => Version == RecordFormat.LegacyVersion ? RecordHashAlgorithm.Sha256 : RecordHashAlgorithm.XxHash128;
 
     /// <summary>The closing hash as hex (whole and final records), in <see cref="HashAlgorithm"/>.</summary>
