@@ -32,6 +32,7 @@ using var reassembler = new Reassembler();
 // Per partition, the offset a restart may resume from: past every record handled, but never past the
 // first record of a message still incomplete (Reassembler.CommittableOffset), so none is half-read.
 var safe = new Dictionary<TopicPartition, long>();
+var committed = new SortedDictionary<int, long>();
 using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
     .SetPartitionsRevokedHandler((revokedFrom, revoked) =>
     {
@@ -84,7 +85,7 @@ finally
 
 var counters = reassembler.Counters;
 Console.WriteLine($"{handled} messages; skipped {counters.Aborted} aborted, {counters.Corrupt} corrupt, {counters.Duplicates} repeated records; "
-    + $"committed {string.Join(", ", safe.OrderBy(entry => entry.Key.Partition.Value).Select(entry => $"partition {entry.Key.Partition.Value} at {entry.Value}"))}");
+    + $"committed: {(committed.Count == 0 ? "nothing" : string.Join(", ", committed.Select(entry => $"partition {entry.Key} at {entry.Value}")))}");
 return 0;
 
 void Commit(IConsumer<byte[], byte[]> client, IEnumerable<TopicPartition> partitions)
@@ -93,6 +94,10 @@ void Commit(IConsumer<byte[], byte[]> client, IEnumerable<TopicPartition> partit
     if (offsets.Count > 0)
     {
         client.Commit(offsets);
+        foreach (var offset in offsets)
+        {
+            committed[offset.Partition.Value] = offset.Offset.Value;
+        }
     }
 }
 
