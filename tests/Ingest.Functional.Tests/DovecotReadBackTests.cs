@@ -1,6 +1,5 @@
 using System.Text;
 using MailKit;
-using MailKit.Net.Smtp;
 using MailKit.Search;
 using MimeKit;
 using Xunit.Abstractions;
@@ -25,9 +24,9 @@ public sealed class DovecotReadBackTests(ITestOutputHelper output)
         var international = Message("international", 2048, ["jörg@bücher.example"], eightBit: true);
         var sent = new Dictionary<string, (string Id, byte[] Wire, string ReturnPath, string[] DeliveredTo)>
         {
-            ["plain"] = (await SendAsync(gateway, plain, useData: true), Wire(plain), "<bob@example.org>", ["<alice@example.com>"]),
-            ["large"] = (await SendAsync(gateway, large, useData: false), Wire(large), "<bob@example.org>", ["<alice@example.com>", "<carol@example.com>"]),
-            ["international"] = (await SendAsync(gateway, international, useData: true), Wire(international, ascii: true), "<bob@example.org>", ["<jörg@bücher.example>"]),
+            ["plain"] = (await MailKitSend.SendAsync(gateway.EndPoint, plain, useData: true), MailKitSend.Wire(plain), "<bob@example.org>", ["<alice@example.com>"]),
+            ["large"] = (await MailKitSend.SendAsync(gateway.EndPoint, large, useData: false), MailKitSend.Wire(large), "<bob@example.org>", ["<alice@example.com>", "<carol@example.com>"]),
+            ["international"] = (await MailKitSend.SendAsync(gateway.EndPoint, international, useData: true), MailKitSend.Wire(international, international: false), "<bob@example.org>", ["<jörg@bücher.example>"]),
             ["bounce"] = (await SendBounceAsync(gateway), Encoding.ASCII.GetBytes(Bounce), "<>", ["<postmaster@example.com>"]),
         };
 
@@ -58,7 +57,7 @@ public sealed class DovecotReadBackTests(ITestOutputHelper output)
 
             // Delivered while the mailbox is open: the next NOOP reports it (RFC 3501 7.3.1 EXISTS).
             var late = Message("late", 512, ["alice@example.com"]);
-            sent["late"] = (await SendAsync(gateway, late, useData: true), Wire(late), "<bob@example.org>", ["<alice@example.com>"]);
+            sent["late"] = (await MailKitSend.SendAsync(gateway.EndPoint, late, useData: true), MailKitSend.Wire(late), "<bob@example.org>", ["<alice@example.com>"]);
             await imap.NoOpAsync();
             Assert.Equal(5, inbox.Count);
             await imap.DisconnectAsync(quit: true);
@@ -108,32 +107,6 @@ public sealed class DovecotReadBackTests(ITestOutputHelper output)
 
         message.Body = new TextPart("plain") { Text = text.ToString(), ContentTransferEncoding = eightBit ? ContentEncoding.EightBit : ContentEncoding.SevenBit };
         return message;
-    }
-
-    /// <summary>The bytes MailKit puts on the wire: with SMTPUTF8, headers stay raw UTF-8 unless <paramref name="ascii"/>.</summary>
-    private static byte[] Wire(MimeMessage message, bool ascii = false)
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        options.International = !ascii;
-        using var stream = new MemoryStream();
-        message.WriteTo(options, stream);
-        return stream.ToArray();
-    }
-
-    /// <summary>Sends with MailKit; the message id from "250 2.0.0 OK: queued as id".</summary>
-    private static async Task<string> SendAsync(RunningGateway gateway, MimeMessage message, bool useData)
-    {
-        using var client = new SmtpClient();
-        await client.ConnectAsync(gateway.EndPoint.Address.ToString(), gateway.EndPoint.Port, MailKit.Security.SecureSocketOptions.None);
-        if (useData)
-        {
-            client.Capabilities &= ~SmtpCapabilities.Chunking;
-        }
-
-        var reply = await client.SendAsync(message);
-        await client.DisconnectAsync(quit: true);
-        return reply[(reply.LastIndexOf(' ') + 1)..];
     }
 
     /// <summary>A bounce (null reverse-path, RFC 5321 4.5.5) whose body ends without CRLF, as only BDAT can send it.</summary>

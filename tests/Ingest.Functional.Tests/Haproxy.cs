@@ -151,24 +151,8 @@ internal sealed class Haproxy : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                // SIGTERM: the master stops its worker and reaps it, leaving no orphan behind.
-                using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-                {
-                    await term.WaitForExitAsync().WaitAsync(Bound);
-                }
-
-                try
-                {
-                    await _process.WaitForExitAsync().WaitAsync(Bound);
-                }
-                catch (TimeoutException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync().WaitAsync(Bound);
-                }
-            }
+            // SIGTERM: the master stops its worker and reaps it, leaving no orphan behind.
+            await ChildProcess.StopAsync(_process, Bound);
         }
         finally
         {

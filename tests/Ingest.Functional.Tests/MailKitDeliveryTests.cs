@@ -30,32 +30,6 @@ public sealed class MailKitDeliveryTests
         return message;
     }
 
-    private static async Task SendAsync(RunningGateway gateway, MimeMessage message, bool useData)
-    {
-        using var client = new SmtpClient();
-        await client.ConnectAsync(gateway.EndPoint.Address.ToString(), gateway.EndPoint.Port, MailKit.Security.SecureSocketOptions.None);
-        Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Pipelining));
-        Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Chunking));
-        if (useData)
-        {
-            client.Capabilities &= ~SmtpCapabilities.Chunking;
-        }
-
-        await client.SendAsync(message);
-        await client.DisconnectAsync(quit: true);
-    }
-
-    private static byte[] WireBytes(MimeMessage message, bool international = true)
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        // MailKit keeps headers ASCII (IDNA) unless the message itself needs UTF-8 headers.
-        options.International = international;
-        using var stream = new MemoryStream();
-        message.WriteTo(options, stream);
-        return stream.ToArray();
-    }
-
     [Theory]
     [InlineData(1024, false)]
     [InlineData(1024, true)]
@@ -67,10 +41,10 @@ public sealed class MailKitDeliveryTests
     {
         await using var gateway = await RunningGateway.StartAsync();
         var message = Message(size);
-        await SendAsync(gateway, message, useData);
+        await MailKitSend.SendAsync(gateway.EndPoint, message, useData);
 
         var file = MaildirFile.Read(Assert.Single(gateway.DeliveredFiles()));
-        Assert.Equal(WireBytes(message), file.Message);
+        Assert.Equal(MailKitSend.Wire(message), file.Message);
         Assert.StartsWith("Return-Path: <bob@example.org>\r\nDelivered-To: <alice@example.com>\r\nReceived: from ", file.Prelude, StringComparison.Ordinal);
         Assert.Contains("by gw.test (Ingest) with ESMTP id ", file.Prelude, StringComparison.Ordinal);
     }
@@ -80,8 +54,8 @@ public sealed class MailKitDeliveryTests
     {
         await using var gateway = await RunningGateway.StartAsync();
         var message = Message(4096, eightBit: true);
-        await SendAsync(gateway, message, useData: true);
-        Assert.Equal(WireBytes(message), MaildirFile.Read(Assert.Single(gateway.DeliveredFiles())).Message);
+        await MailKitSend.SendAsync(gateway.EndPoint, message, useData: true);
+        Assert.Equal(MailKitSend.Wire(message), MaildirFile.Read(Assert.Single(gateway.DeliveredFiles())).Message);
     }
 
     [Fact]
@@ -89,11 +63,11 @@ public sealed class MailKitDeliveryTests
     {
         await using var gateway = await RunningGateway.StartAsync();
         var message = Message(2048, to: "jörg@bücher.example", eightBit: true);
-        await SendAsync(gateway, message, useData: false);
+        await MailKitSend.SendAsync(gateway.EndPoint, message, useData: false);
         var file = MaildirFile.Read(Assert.Single(gateway.DeliveredFiles()));
         Assert.Contains("Delivered-To: <jörg@bücher.example>", file.Prelude, StringComparison.Ordinal);
         Assert.Contains("with UTF8SMTP id", file.Prelude, StringComparison.Ordinal);
-        Assert.Equal(WireBytes(message, international: false), file.Message);
+        Assert.Equal(MailKitSend.Wire(message, international: false), file.Message);
     }
 
     [Fact]
@@ -103,7 +77,7 @@ public sealed class MailKitDeliveryTests
         var message = Message(1024);
         message.To.Add(MailboxAddress.Parse("carol@example.com"));
         message.Cc.Add(MailboxAddress.Parse("dave@example.net"));
-        await SendAsync(gateway, message, useData: false);
+        await MailKitSend.SendAsync(gateway.EndPoint, message, useData: false);
         var file = MaildirFile.Read(Assert.Single(gateway.DeliveredFiles()));
         Assert.Contains("Delivered-To: <carol@example.com>\r\nDelivered-To: <dave@example.net>\r\n", file.Prelude, StringComparison.Ordinal);
     }

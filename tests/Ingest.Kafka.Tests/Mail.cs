@@ -30,32 +30,10 @@ internal static class Mail
         return message;
     }
 
-    public static byte[] WireBytes(MimeMessage message)
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        options.International = true;
-        using var stream = new MemoryStream();
-        message.WriteTo(options, stream);
-        return stream.ToArray();
-    }
+    public static byte[] WireBytes(MimeMessage message) => MailKitSend.Wire(message);
 
     /// <summary>Sends one message on a fresh connection; returns the message id from the 250 reply.</summary>
-    public static async Task<string> SendAsync(KafkaGateway gateway, MimeMessage message, bool useData)
-    {
-        using var client = new SmtpClient();
-        await client.ConnectAsync(gateway.EndPoint.Address.ToString(), gateway.EndPoint.Port, MailKit.Security.SecureSocketOptions.None);
-        Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Pipelining));
-        if (useData)
-        {
-            client.Capabilities &= ~SmtpCapabilities.Chunking;
-        }
-
-        var reply = await client.SendAsync(message);
-        await client.DisconnectAsync(quit: true);
-        // "2.0.0 OK: queued as <id>"
-        return reply[(reply.LastIndexOf(' ') + 1)..];
-    }
+    public static Task<string> SendAsync(KafkaGateway gateway, MimeMessage message, bool useData) => MailKitSend.SendAsync(gateway.EndPoint, message, useData);
 
     /// <summary>Sends and expects a refusal; returns its SMTP code.</summary>
     public static async Task<int> SendRefusedAsync(KafkaGateway gateway, MimeMessage message, bool useData)

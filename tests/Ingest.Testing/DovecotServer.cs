@@ -81,7 +81,7 @@ public sealed class DovecotServer : IAsyncDisposable
             var account = await MailAccount.ForThisProcessAsync();
             if (account.HandOver)
             {
-                await RunAsync("chown", "-R", $"{account.Uid}:{account.Gid}", Path.GetFullPath(maildir), home);
+                await ChildProcess.RunAsync("chown", "-R", $"{account.Uid}:{account.Gid}", Path.GetFullPath(maildir), home);
             }
 
             for (var attempt = 1; ; attempt++)
@@ -271,44 +271,12 @@ public sealed class DovecotServer : IAsyncDisposable
         }
     }
 
-    internal static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Bound);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}");
-        }
-
-        return (await output).Trim();
-    }
-
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                // SIGTERM: the master stops every Dovecot process it started, then exits.
-                await RunAsync("kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
-                try
-                {
-                    await _process.WaitForExitAsync().WaitAsync(Bound);
-                }
-                catch (TimeoutException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync().WaitAsync(Bound);
-                }
-            }
+            // SIGTERM: the master stops every Dovecot process it started, then exits.
+            await ChildProcess.StopAsync(_process, Bound);
         }
         finally
         {

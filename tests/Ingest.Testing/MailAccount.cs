@@ -5,18 +5,18 @@ internal sealed record MailAccount(string Uid, string Gid, bool HandOver, (strin
 {
     public static async Task<MailAccount> ForThisProcessAsync()
     {
-        if (await DovecotServer.RunAsync("id", "-u") == "0")
+        if (await ChildProcess.RunAsync("id", "-u") == "0")
         {
             // Root: Dovecot's own users (dovecot, dovenull) exist with the package; mail is read as nobody,
             // since Dovecot never gives a mailbox to UID 0, so the Maildir is handed over to it.
-            return new MailAccount(await DovecotServer.RunAsync("id", "-u", "nobody"), await DovecotServer.RunAsync("id", "-g", "nobody"), HandOver: true, Internal: null);
+            return new MailAccount(await ChildProcess.RunAsync("id", "-u", "nobody"), await ChildProcess.RunAsync("id", "-g", "nobody"), HandOver: true, Internal: null);
         }
 
         // Anyone else: every Dovecot process runs as this user, over files this user already owns.
         return new MailAccount(
-            await DovecotServer.RunAsync("id", "-u"),
-            await DovecotServer.RunAsync("id", "-g"),
+            await ChildProcess.RunAsync("id", "-u"),
+            await ChildProcess.RunAsync("id", "-g"),
             HandOver: false,
-            (await DovecotServer.RunAsync("id", "-un"), await DovecotServer.RunAsync("id", "-gn")));
+            (await ChildProcess.RunAsync("id", "-un"), await ChildProcess.RunAsync("id", "-gn")));
     }
 }
