@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
@@ -6,13 +7,15 @@ using Confluent.Kafka;
 namespace Ingest.Kafka.Packages.Tests;
 
 /// <summary>
-/// Records written from docs/record-format.md alone, header names spelt out as the document spells
-/// them (not the library's constants): what the packaged reader reads must be what the format says.
+/// Records written from docs/record-format.md alone: the two headers of version 2, the packed
+/// "name=value" fields escaped as the document says, the XXH3-128 closing hash; and version 1's
+/// header per field, still read. Names are spelt out as the document spells them, not taken from the
+/// library's constants: what the packaged reader reads must be what the format says.
 /// </summary>
 internal static class DocumentedRecords
 {
     public static Message<byte[], byte[]> Whole(string id, byte[] value) =>
-        Record(id, "whole", null, value, [.. Envelope(), ("ingest-chunks", "1"), ("ingest-length", Number(value.Length)), ("ingest-sha256", Sha256(value))]);
+        Record(id, "whole", null, value, [.. Envelope(), ("chunks", "1"), ("length", Number(value.Length)), ("xxh128", Xxh128(value))]);
 
     /// <summary>chunk 0 (with the envelope), more chunks, then the final record with count, length and hash.</summary>
     public static List<Message<byte[], byte[]>> Chunked(string id, byte[] value, int chunkSize)
@@ -24,45 +27,65 @@ internal static class DocumentedRecords
             records.Add(Record(id, "chunk", i, parts[i], i == 0 ? Envelope() : []));
         }
 
-        records.Add(Record(id, "final", parts.Count - 1, parts[^1], [("ingest-chunks", Number(parts.Count)), ("ingest-length", Number(value.Length)), ("ingest-sha256", Sha256(value))]));
+        records.Add(Record(id, "final", parts.Count - 1, parts[^1], [("chunks", Number(parts.Count)), ("length", Number(value.Length)), ("xxh128", Xxh128(value))]));
         return records;
     }
 
     public static Message<byte[], byte[]> Abort(string id, int sequence) => Record(id, "abort", sequence, [], []);
 
+    /// <summary>Version 2: "ingest-version: 2" and "ingest-record": LF-separated fields, '%', CR and LF as %XX in values.</summary>
     public static Message<byte[], byte[]> Record(string id, string kind, int? sequence, byte[] value, (string Name, string Value)[] extra)
+    {
+        var fields = new List<string> { "kind=" + kind };
+        if (sequence is { } seq)
+        {
+            fields.Add("seq=" + Number(seq));
+        }
+
+        fields.AddRange(extra.Select(field => field.Name + "=" + field.Value.Replace("%", "%25").Replace("\r", "%0D").Replace("\n", "%0A")));
+        return new Message<byte[], byte[]>
+        {
+            // In version 2 the key is the only place the message id is written.
+            Key = Encoding.ASCII.GetBytes(id),
+            Value = value,
+            Headers = new Headers { { "ingest-version", "2"u8.ToArray() }, { "ingest-record", Encoding.UTF8.GetBytes(string.Join("\n", fields)) } },
+        };
+    }
+
+    /// <summary>A whole record of version 1, as gateways before it wrote them: a header per field, SHA-256.</summary>
+    public static Message<byte[], byte[]> LegacyWhole(string id, byte[] value)
     {
         var headers = new Headers
         {
             { "ingest-version", "1"u8.ToArray() },
-            { "ingest-kind", Encoding.ASCII.GetBytes(kind) },
+            { "ingest-kind", "whole"u8.ToArray() },
             { "ingest-id", Encoding.ASCII.GetBytes(id) },
         };
-        if (sequence is { } seq)
+        foreach (var (name, text) in Envelope().Where(field => field.Name != "auth"))
         {
-            headers.Add("ingest-seq", Encoding.ASCII.GetBytes(Number(seq)));
+            headers.Add("ingest-" + name, Encoding.UTF8.GetBytes(text));
         }
 
-        foreach (var (name, text) in extra)
-        {
-            headers.Add(name, Encoding.UTF8.GetBytes(text));
-        }
-
+        headers.Add("ingest-chunks", "1"u8.ToArray());
+        headers.Add("ingest-length", Encoding.ASCII.GetBytes(Number(value.Length)));
+        headers.Add("ingest-sha256", Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(value))));
         return new Message<byte[], byte[]> { Key = Encoding.ASCII.GetBytes(id), Value = value, Headers = headers };
     }
 
-    public static (string, string)[] Envelope() =>
+    public static (string Name, string Value)[] Envelope() =>
     [
-        ("ingest-from", "bob@example.org"),
-        ("ingest-rcpt", "alice@example.com"),
-        ("ingest-rcpt", "carol@example.com"),
-        ("ingest-helo", "client.test"),
-        ("ingest-client-ip", "192.0.2.1"),
-        ("ingest-client-port", "50123"),
-        ("ingest-received-at", "2026-11-28T16:00:34.1234567+00:00"),
-        ("ingest-gateway", "gw-1"),
-        ("ingest-protocol", "ESMTPS"),
-        ("ingest-tls", "TLSv1.3 TLS_AES_256_GCM_SHA384"),
+        ("from", "bob@example.org"),
+        ("rcpt", "alice@example.com"),
+        ("rcpt", "carol@example.com"),
+        ("helo", "client.test"),
+        ("client-ip", "192.0.2.1"),
+        ("client-port", "50123"),
+        ("received-at", "2026-11-28T16:00:34.1234567+00:00"),
+        ("gateway", "gw-1"),
+        ("protocol", "ESMTPSA"),
+        ("tls", "TLSv1.3 TLS_AES_256_GCM_SHA384"),
+        // A value with the characters the format escapes.
+        ("auth", "50%\nof\rit"),
     ];
 
     public static byte[] Value(int length, int seed)
@@ -74,7 +97,8 @@ internal static class DocumentedRecords
 
     public static string Id() => Guid.CreateVersion7().ToString("N");
 
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>XXH3-128 in its canonical big-endian form, as xxhsum -H2 prints it.</summary>
+    private static string Xxh128(byte[] value) => Convert.ToHexStringLower(XxHash128.Hash(value));
 
-    private static string Sha256(byte[] value) => Convert.ToHexStringLower(SHA256.HashData(value));
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

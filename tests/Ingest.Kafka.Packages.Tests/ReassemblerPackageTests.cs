@@ -38,7 +38,8 @@ public sealed class ReassemblerPackageTests
         Assert.Equal(chunked, completed[1].Value);
         Assert.Equal((1L, 6L, 4), (completed[1].FirstOffset, completed[1].LastOffset, completed[1].Records));
         var envelope = completed[1].Envelope;
-        Assert.Equal(("bob@example.org", "client.test", "ESMTPS", "TLSv1.3 TLS_AES_256_GCM_SHA384"), (envelope.ReversePath, envelope.HeloName, envelope.Protocol, envelope.Tls));
+        Assert.Equal(("bob@example.org", "client.test", "ESMTPSA", "TLSv1.3 TLS_AES_256_GCM_SHA384"), (envelope.ReversePath, envelope.HeloName, envelope.Protocol, envelope.Tls));
+        Assert.Equal("50%\nof\rit", envelope.Auth);
         Assert.Equal(["alice@example.com", "carol@example.com"], envelope.Recipients);
         Assert.Equal(new DateTimeOffset(2026, 11, 28, 16, 0, 34, TimeSpan.Zero).AddTicks(1234567), envelope.ReceivedAt);
         Assert.Equal(1, reassembler.Counters.Aborted);
@@ -47,6 +48,18 @@ public sealed class ReassemblerPackageTests
         // (offsets 1 to 6) holds it at 1; once it completes, the aborted one (from 2) holds it at 2
         // until its abort record; then everything read may be.
         Assert.Equal([1L, 1, 1, 1, 1, 1, 2, 8], committable);
+    }
+
+    [Fact]
+    public void AVersion1RecordIsStillRead()
+    {
+        var value = DocumentedRecords.Value(3000, 4);
+        var id = DocumentedRecords.Id();
+        using var reassembler = new Reassembler();
+        Assert.Equal(ReassemblyOutcome.Completed, reassembler.Add(Consumed(DocumentedRecords.LegacyWhole(id, value), 0), out var message));
+        Assert.Equal(value, message!.Value);
+        Assert.Equal(id, message.Envelope.MessageId);
+        Assert.Equal(["alice@example.com", "carol@example.com"], message.Envelope.Recipients);
     }
 
     private static ConsumedRecord Consumed(Message<byte[], byte[]> message, long offset) =>
