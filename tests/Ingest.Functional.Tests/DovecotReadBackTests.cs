@@ -88,6 +88,39 @@ public sealed class DovecotReadBackTests(ITestOutputHelper output)
         dovecot.AssertNothingWrongLogged();
     }
 
+    [DovecotFact]
+    public async Task DovecotStartsAgainOnOtherPortsWhenAPortItWasGivenIsTaken()
+    {
+        // Port 0 cannot be configured in Dovecot, so ports are picked first and bound later: another
+        // process may take one in between. Here the first pick is a port a listener already holds.
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var maildir = Directory.CreateTempSubdirectory("ingest-dovecot-retry-").FullName;
+        try
+        {
+            var picks = 0;
+            await using var dovecot = await DovecotServer.StartAsync(maildir, output.WriteLine, () => ++picks == 1 ? (taken, Free()) : (Free(), Free()));
+            Assert.Equal(2, dovecot.Attempts);
+            Assert.NotEqual(taken, dovecot.Imap.Port);
+            using var imap = await dovecot.ConnectImapAsync();
+            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            Assert.Equal(0, imap.Inbox.Count);
+            await imap.DisconnectAsync(quit: true);
+        }
+        finally
+        {
+            Directory.Delete(maildir, recursive: true);
+        }
+
+        static int Free()
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+        }
+    }
+
     private static MimeMessage Message(string subject, int approximateSize, string[] to, bool eightBit = false)
     {
         var message = new MimeMessage();

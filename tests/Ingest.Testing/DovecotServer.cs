@@ -29,15 +29,16 @@ public sealed class DovecotServer : IAsyncDisposable
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     // A port picked free can be taken before Dovecot binds it: start again on other ports.
-    private const int Attempts = 5;
+    private const int MaxAttempts = 5;
 
     private readonly Process _process;
     private readonly string _directory;
     private readonly StringBuilder _log;
     private readonly Action<string>? _report;
 
-    private DovecotServer(Process process, string directory, StringBuilder log, Action<string>? report, IPEndPoint imap, IPEndPoint pop3)
+    private DovecotServer(Process process, string directory, StringBuilder log, Action<string>? report, IPEndPoint imap, IPEndPoint pop3, int attempts)
     {
+        Attempts = attempts;
         _process = process;
         _directory = directory;
         _log = log;
@@ -49,6 +50,9 @@ public sealed class DovecotServer : IAsyncDisposable
     public IPEndPoint Imap { get; }
 
     public IPEndPoint Pop3 { get; }
+
+    /// <summary>How many starts it took: more than one when a port picked was taken before Dovecot bound it.</summary>
+    public int Attempts { get; }
 
     /// <summary>Everything Dovecot logged so far.</summary>
     public string Log
@@ -64,7 +68,8 @@ public sealed class DovecotServer : IAsyncDisposable
 
     /// <param name="maildir">The Maildir to serve as the user's INBOX; as root it is handed over to nobody.</param>
     /// <param name="report">Receives Dovecot's whole log once it has stopped (e.g. ITestOutputHelper.WriteLine).</param>
-    public static async Task<DovecotServer> StartAsync(string maildir, Action<string>? report = null)
+    /// <param name="ports">Picks the IMAP and POP3 ports of each attempt; by default two the OS just handed out.</param>
+    public static async Task<DovecotServer> StartAsync(string maildir, Action<string>? report = null, Func<(int Imap, int Pop3)>? ports = null)
     {
         var binary = RequiredTool.Dovecot.Require();
         var directory = Directory.CreateTempSubdirectory("ingest-dovecot-").FullName;
@@ -86,21 +91,21 @@ public sealed class DovecotServer : IAsyncDisposable
 
             for (var attempt = 1; ; attempt++)
             {
-                var (imap, pop3) = FreePorts();
+                var (imap, pop3) = (ports ?? FreePorts)();
                 var config = Path.Combine(directory, "dovecot.conf");
                 await File.WriteAllTextAsync(config, Configuration(directory, Path.GetFullPath(maildir), home, account, imap, pop3));
                 var log = new StringBuilder();
                 var process = Start(binary, config, log, out var ready);
                 if (await WaitUntilReadyAsync(process, ready))
                 {
-                    return new DovecotServer(process, directory, log, report, new IPEndPoint(IPAddress.Loopback, imap), new IPEndPoint(IPAddress.Loopback, pop3));
+                    return new DovecotServer(process, directory, log, report, new IPEndPoint(IPAddress.Loopback, imap), new IPEndPoint(IPAddress.Loopback, pop3), attempt);
                 }
 
                 // After exit, this returns once the last log line has been read.
                 process.WaitForExit();
                 process.Dispose();
                 var text = Snapshot(log);
-                if (attempt == Attempts || !text.Contains("Address already in use", StringComparison.Ordinal))
+                if (attempt == MaxAttempts || !text.Contains("Address already in use", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException($"dovecot did not start (attempt {attempt}):\n{text}");
                 }
