@@ -107,6 +107,8 @@ public sealed class DovecotReadBackTests(ITestOutputHelper output)
             await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
             Assert.Equal(0, imap.Inbox.Count);
             await imap.DisconnectAsync(quit: true);
+            Assert.Contains($"listen(127.0.0.1, {taken}) failed: Address already in use", dovecot.Log, StringComparison.Ordinal);
+            dovecot.AssertNothingWrongLogged();
         }
         finally
         {
