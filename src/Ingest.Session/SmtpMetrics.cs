@@ -15,7 +15,6 @@ public sealed class SmtpMetrics
     public const string MeterName = "Ingest.Smtp";
 
     private static readonly string[] VerbNames = Enum.GetNames<SmtpVerb>().Select(name => name.ToUpperInvariant()).ToArray();
-    private static readonly string[] EndNames = Enum.GetValues<SessionEnd>().Select(Snake).ToArray();
     private static readonly string[] RejectionNames = Enum.GetValues<Rejection>().Select(Snake).ToArray();
     private static readonly string[] AuthOutcomeNames = Enum.GetValues<AuthenticationOutcome>().Select(Snake).ToArray();
 
@@ -29,10 +28,6 @@ public sealed class SmtpMetrics
     private readonly Histogram<long> _messageSize;
     private readonly Counter<long> _bytesReceived;
     private readonly Histogram<double> _replyDuration;
-    private readonly UpDownCounter<long> _activeConnections;
-    private readonly Counter<long> _openedConnections;
-    private readonly Counter<long> _closedConnections;
-    private readonly Histogram<double> _connectionDuration;
     private readonly Counter<long> _tlsUpgrades;
     private readonly Counter<long> _authAttempts;
 
@@ -50,11 +45,6 @@ public sealed class SmtpMetrics
         _bytesReceived = Meter.CreateCounter<long>("smtp.server.received", "By", "Message body octets received, accepted or not.");
         _replyDuration = Meter.CreateHistogram<double>("smtp.server.delivery.duration", "s", "From the end of a message's data to the final reply: the time the sink took to make it durable.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
-        _activeConnections = Meter.CreateUpDownCounter<long>("smtp.server.connections.active", "{connection}", "SMTP connections currently open.");
-        _openedConnections = Meter.CreateCounter<long>("smtp.server.connections.opened", "{connection}", "SMTP connections accepted.");
-        _closedConnections = Meter.CreateCounter<long>("smtp.server.connections.closed", "{connection}", "SMTP connections closed, by why the session ended.");
-        _connectionDuration = Meter.CreateHistogram<double>("smtp.server.connection.duration", "s", "How long SMTP connections stayed open.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600, 1800] });
         _tlsUpgrades = Meter.CreateCounter<long>("smtp.server.tls.sessions", "{session}", "Sessions that became encrypted (STARTTLS or implicit TLS), by TLS protocol version and cipher suite.");
         _authAttempts = Meter.CreateCounter<long>("smtp.server.auth.attempts", "{attempt}", "AUTH exchanges that reached a decision, by SASL mechanism and outcome.");
     }
@@ -101,29 +91,6 @@ public sealed class SmtpMetrics
     internal void AuthAttempt(SaslMechanism mechanism, AuthenticationOutcome outcome) => _authAttempts.Add(1,
         new KeyValuePair<string, object?>("sasl.mechanism", mechanism == SaslMechanism.Plain ? "PLAIN" : "LOGIN"),
         new KeyValuePair<string, object?>("smtp.auth.outcome", AuthOutcomeNames[(int)outcome]));
-
-    /// <summary>Called by the transport when it admits a connection.</summary>
-    public void ConnectionOpened()
-    {
-        _openedConnections.Add(1);
-        _activeConnections.Add(1);
-    }
-
-    /// <summary>Called by the transport when a connection it admitted is gone.</summary>
-    public void ConnectionClosed(SessionEnd end, TimeSpan duration)
-    {
-        _activeConnections.Add(-1);
-        var tag = new KeyValuePair<string, object?>("smtp.session.end", EndNames[(int)end]);
-        _closedConnections.Add(1, tag);
-        _connectionDuration.Record(duration.TotalSeconds, tag);
-    }
-
-    /// <summary>A connection refused at admission (limits): counted as opened and closed at once.</summary>
-    public void ConnectionRefused()
-    {
-        _openedConnections.Add(1);
-        _closedConnections.Add(1, new KeyValuePair<string, object?>("smtp.session.end", EndNames[(int)SessionEnd.Refused]));
-    }
 
     private ReplyCount Count(ReadOnlySpan<byte> reply)
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using Ingest.Protocol;
-using Ingest.Session;
 using Microsoft.AspNetCore.Connections;
 
 namespace Ingest.Transport;
@@ -10,7 +9,7 @@ namespace Ingest.Transport;
 /// count the client the header named, not the load balancer) and before any TLS handshake (so a
 /// flood over the limits costs no handshakes).
 /// </summary>
-internal sealed class AdmissionMiddleware(ConnectionDelegate next, ConnectionLimiter limiter, ConnectionRateLimiter rateLimiter, SmtpMetrics metrics, bool implicitTls)
+internal sealed class AdmissionMiddleware(ConnectionDelegate next, ConnectionLimiter limiter, ConnectionRateLimiter rateLimiter, ConnectionMetrics metrics, bool implicitTls)
 {
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
@@ -19,7 +18,7 @@ internal sealed class AdmissionMiddleware(ConnectionDelegate next, ConnectionLim
         var admission = rateLimiter.TryAcquire(client) ? limiter.TryAdmit(client) : Rejection.ConnectionRateExceeded;
         if (admission != Rejection.None)
         {
-            metrics.ConnectionRefused();
+            metrics.Refused();
             // RFC 5321 3.1: a server that will not serve answers 421 in place of the greeting. On an
             // implicit TLS endpoint the client expects a handshake, not text: it is closed unanswered.
             if (!implicitTls)

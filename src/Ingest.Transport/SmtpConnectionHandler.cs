@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Connections.Features;
 namespace Ingest.Transport;
 
 /// <summary>Kestrel's entry point for an SMTP connection, after the middleware: one session over the connection's pipes.</summary>
-public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions) : ConnectionHandler
+public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions, ConnectionMetrics connections) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         // Admitted by AdmissionMiddleware. After the PROXY middleware, this is the client the header named.
         var remote = connection.RemoteEndPoint as IPEndPoint;
-        sessions.Metrics.ConnectionOpened();
+        connections.Opened();
         var opened = Stopwatch.GetTimestamp();
         var end = SessionEnd.ConnectionLost;
         StartTlsUpgrade? startTls = null;
@@ -45,7 +45,7 @@ public sealed class SmtpConnectionHandler(SmtpSessionFactory sessions) : Connect
                 await startTls.DisposeAsync();
             }
 
-            sessions.Metrics.ConnectionClosed(end, Stopwatch.GetElapsedTime(opened));
+            connections.Closed(end, Stopwatch.GetElapsedTime(opened));
         }
     }
 }

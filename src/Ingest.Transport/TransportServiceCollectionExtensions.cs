@@ -23,6 +23,7 @@ public static class TransportServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ProxyProtocolMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
         services.TryAddSingleton(provider => new TlsMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
+        services.TryAddSingleton(provider => new ConnectionMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
         // The certificate is loaded (and validated) once at start-up, then reloaded on change.
         services.TryAddSingleton(provider =>
         {
@@ -74,7 +75,7 @@ public static class TransportServiceCollectionExtensions
                             next,
                             provider.GetRequiredService<ConnectionLimiter>(),
                             provider.GetRequiredService<ConnectionRateLimiter>(),
-                            provider.GetRequiredService<SmtpSessionFactory>().Metrics,
+                            provider.GetRequiredService<ConnectionMetrics>(),
                             implicitTls.Contains(endpoint)).OnConnectionAsync);
                         if (implicitTls.Contains(endpoint))
                         {
