@@ -1,3 +1,4 @@
+using Ingest.Policy;
 using Ingest.Session;
 using Microsoft.Extensions.Options;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Ingest.Delivery;
 using Ingest.Delivery.Kafka;
 using Ingest.Delivery.Maildir;
+using Ingest.Policy;
 using Ingest.Session;
 using Ingest.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,7 +55,8 @@ public static class IngestApp
             provider.GetRequiredService<SmtpMetrics>(),
             provider.GetRequiredService<IReverseDns>(),
             provider.GetService<IAuthenticator>() ?? PasswordFileAuthenticatorFrom(provider),
-            provider.GetRequiredService<IOptions<AuthOptions>>().Value));
+            provider.GetRequiredService<IOptions<AuthOptions>>().Value,
+            provider.GetService<IRecipientPolicy>() ?? RecipientPolicyFrom(provider)));
         services.AddSmtpTransport();
 
         // Health, readiness and metrics on their own HTTP endpoint; the drain runs before Kestrel stops.
@@ -72,6 +74,13 @@ public static class IngestApp
         var app = builder.Build();
         ManagementEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>The accepted domains (Ingest:Smtp:AcceptedDomains); null, accepting every recipient, when none are listed.</summary>
+    private static AcceptedDomains? RecipientPolicyFrom(IServiceProvider provider)
+    {
+        var domains = new AcceptedDomains(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.AcceptedDomains);
+        return domains.AcceptsAll ? null : domains;
     }
 
     /// <summary>AUTH with the built-in password file, or null (AUTH not offered) when none is configured.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using Ingest.Delivery.Kafka;
 using Ingest.Delivery.Maildir;
 using Ingest.Protocol;
+using Ingest.Policy;
 using Ingest.Session;
 using Ingest.Transport;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Ingest.Protocol;
+using Ingest.Session;
 
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// The recipient domains the gateway accepts mail for (RFC 5321 3.6.2, 7.1: it must not be an
@@ -12,7 +13,7 @@ namespace Ingest.Session;
 /// recipient only an A-label entry. Address literals never match. Lookups are two hash probes per
 /// label over a stack buffer: no allocation per RCPT.
 /// </summary>
-public sealed class AcceptedDomains
+public sealed class AcceptedDomains : IRecipientPolicy
 {
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _exact;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _parents;
@@ -45,6 +46,10 @@ public sealed class AcceptedDomains
 
     /// <summary>No entries: every domain is accepted (the gateway's behaviour before the list existed).</summary>
     public bool AcceptsAll { get; }
+
+    /// <summary>An authenticated client may relay anywhere (RFC 4954 1); others only into the accepted domains.</summary>
+    public RecipientVerdict Check(ReadOnlySpan<byte> mailbox, bool authenticated) =>
+        authenticated || Accepts(mailbox) ? RecipientVerdict.Accepted : RecipientVerdict.RelayDenied;
 
     /// <summary>Whether a mail to <paramref name="mailbox"/> (as the path parser returned it) may be accepted.</summary>
     public bool Accepts(ReadOnlySpan<byte> mailbox)

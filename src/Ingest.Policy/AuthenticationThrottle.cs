@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// Failed AUTH attempts per client per minute, so a password guesser is slowed to a crawl: N

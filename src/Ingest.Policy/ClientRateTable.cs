@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// Events per client address per minute, as a token bucket kept in the GCRA form: one

@@ -1,4 +1,4 @@
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// A stored password hash, checked and decoded by <see cref="PasswordHash.TryParse(string, out ParsedHash)"/>;

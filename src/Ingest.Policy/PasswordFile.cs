@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// The users who may AUTH, read from a text file of <c>user:hash</c> lines, where the hash is a

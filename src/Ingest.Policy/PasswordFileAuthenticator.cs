@@ -1,9 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Security.Cryptography;
+using Ingest.Session;
 using Microsoft.Extensions.Logging;
 
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// The built-in <see cref="IAuthenticator"/>: users and <see cref="PasswordHash"/> hashes from a
@@ -155,7 +156,7 @@ public sealed class PasswordFileAuthenticator : IAuthenticator
         }
         catch (CryptographicException exception)
         {
-            SessionLog.PasswordCheckFailed(_logger, _path, exception);
+            PolicyLog.PasswordCheckFailed(_logger, _path, exception);
             return AuthenticationOutcome.TemporaryFailure;
         }
     }
@@ -190,11 +191,11 @@ public sealed class PasswordFileAuthenticator : IAuthenticator
             if (PasswordFile.TryLoad(_path, _minimumIterations, out var users, out var errors))
             {
                 Volatile.Write(ref _users, users);
-                SessionLog.PasswordFileReloaded(_logger, _path, users.Count);
+                PolicyLog.PasswordFileReloaded(_logger, _path, users.Count);
             }
             else
             {
-                SessionLog.PasswordFileReloadFailed(_logger, _path, errors.Count, errors[0], _users.Count);
+                PolicyLog.PasswordFileReloadFailed(_logger, _path, errors.Count, errors[0], _users.Count);
             }
         }
         finally

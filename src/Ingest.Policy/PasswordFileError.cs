@@ -1,4 +1,4 @@
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// One problem found in a password file. <see cref="Line"/> is 1-based, 0 for the file as a whole.

@@ -1,4 +1,4 @@
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>What is wrong with a password file or one of its lines.</summary>
 public enum PasswordFileProblem : byte

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>
 /// Salted, deliberately slow password hashes: PBKDF2 (RFC 8018 5.2) with HMAC-SHA-256, stored as

@@ -1,4 +1,4 @@
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
 /// <summary>Why a stored password hash was not accepted; <see cref="PasswordFile"/> words each for the operator.</summary>
 public enum PasswordHashError : byte

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Ingest.Session;
+namespace Ingest.Policy;
 
-/// <summary>The log events of <see cref="PasswordFileAuthenticator"/> (ids 30-39).</summary>
-internal static partial class SessionLog
+/// <summary>Every log event of the policy layer, in one place (STYLE rule 10). Password file: ids 30-39.</summary>
+internal static partial class PolicyLog
 {
     [LoggerMessage(30, LogLevel.Information, "Password file {Path} reloaded: {Users} user(s)")]
     public static partial void PasswordFileReloaded(ILogger logger, string path, int users);

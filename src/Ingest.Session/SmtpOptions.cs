@@ -41,6 +41,7 @@ public sealed class SmtpOptions
     /// Recipient domains accepted from unauthenticated clients: "example.com" exactly, or
     /// "*.example.com" for every subdomain of example.com (not example.com itself). Others get
     /// 550 5.7.1 (RFC 5321 7.1). Empty: every domain is accepted, as an open inbound gateway.
+    /// The session does not read it: the host builds the recipient policy (Ingest.Policy) from it.
     /// </summary>
     public List<string> AcceptedDomains { get; set; } = [];
 

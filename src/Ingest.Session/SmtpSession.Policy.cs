@@ -10,8 +10,9 @@ public sealed partial class SmtpSession
 {
     private Task<string?>? _clientHostName;
 
-    /// <summary>RFC 5321 3.6.2 and 7.1: unauthenticated mail only for the accepted domains; "&lt;Postmaster&gt;" always.</summary>
-    private bool MayRelayTo(ReadOnlySpan<byte> mailbox) => IsAuthenticated || _server.AcceptedDomains.Accepts(mailbox);
+    /// <summary>RFC 5321 3.6.2 and 7.1: the recipient policy decides; without one every recipient is accepted.</summary>
+    private bool MayRelayTo(ReadOnlySpan<byte> mailbox) =>
+        _server.Recipients is not { } policy || policy.Check(mailbox, IsAuthenticated) == RecipientVerdict.Accepted;
 
     /// <summary>
     /// Holds the greeting back for the configured delay. RFC 5321 4.3.1: the client waits for the

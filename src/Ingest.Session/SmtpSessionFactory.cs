@@ -10,6 +10,7 @@ public sealed class SmtpSessionFactory
 {
     /// <param name="reverseDns">Used only when <see cref="SmtpOptions.ReverseDns"/> is on; with it on and none given, no lookup happens.</param>
     /// <param name="authenticator">Checks AUTH credentials; null leaves AUTH unoffered (502).</param>
+    /// <param name="recipients">Decides RCPTs; null accepts every recipient (a gateway that only sees its own traffic).</param>
     public SmtpSessionFactory(
         SmtpOptions options,
         IMessageSink sink,
@@ -18,7 +19,8 @@ public sealed class SmtpSessionFactory
         SmtpMetrics? metrics = null,
         IReverseDns? reverseDns = null,
         IAuthenticator? authenticator = null,
-        AuthOptions? authOptions = null)
+        AuthOptions? authOptions = null,
+        IRecipientPolicy? recipients = null)
     {
         Authenticator = authenticator;
         AuthOptions = authOptions ?? new AuthOptions();
@@ -29,7 +31,7 @@ public sealed class SmtpSessionFactory
         Logger = loggerFactory.CreateLogger("Ingest.Session");
         HostName = string.IsNullOrEmpty(options.HostName) ? Dns.GetHostName() : options.HostName;
         Replies = new ServerReplies(HostName, options.MaxMessageSize);
-        AcceptedDomains = new AcceptedDomains(options.AcceptedDomains);
+        Recipients = recipients;
         ReverseDns = options.ReverseDns ? reverseDns : null;
     }
 
@@ -47,7 +49,7 @@ public sealed class SmtpSessionFactory
 
     internal ServerReplies Replies { get; }
 
-    internal AcceptedDomains AcceptedDomains { get; }
+    internal IRecipientPolicy? Recipients { get; }
 
     internal IAuthenticator? Authenticator { get; }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Ingest.Session;
+using Ingest.Policy;
 
 namespace Ingest.Transport;
 

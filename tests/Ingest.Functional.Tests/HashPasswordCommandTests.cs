@@ -1,5 +1,6 @@
 using System.Text;
 using Ingest.Host;
+using Ingest.Policy;
 using Ingest.Session;
 
 namespace Ingest.Functional.Tests;

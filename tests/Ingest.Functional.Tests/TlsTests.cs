@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Ingest.Host;
+using Ingest.Policy;
 using Ingest.Session;
 using MailKit.Net.Smtp;
 using MailKit.Security;

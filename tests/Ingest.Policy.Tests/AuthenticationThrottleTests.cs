@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ingest.Session.Tests;
+namespace Ingest.Policy.Tests;
 
 /// <summary>Failed AUTH attempts per client per minute, as a token bucket on a fake clock.</summary>
 public sealed class AuthenticationThrottleTests

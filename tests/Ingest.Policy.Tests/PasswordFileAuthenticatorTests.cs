@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text;
+using Ingest.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ingest.Session.Tests;
+namespace Ingest.Policy.Tests;
 
 /// <summary>The built-in authenticator over a real file, a fake clock and a real throttle.</summary>
 public sealed class PasswordFileAuthenticatorTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ingest.Session.Tests;
+namespace Ingest.Policy.Tests;
 
 /// <summary>The user:hash password file: what is ignored, what is an error, and on which line.</summary>
 public sealed class PasswordFileTests : IDisposable

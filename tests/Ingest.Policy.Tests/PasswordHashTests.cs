@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ingest.Session.Tests;
+namespace Ingest.Policy.Tests;
 
 /// <summary>PBKDF2-HMAC-SHA256 hashes in their $pbkdf2-sha256$ text form.</summary>
 public sealed class PasswordHashTests

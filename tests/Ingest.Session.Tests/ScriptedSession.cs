@@ -27,7 +27,7 @@ internal static class ScriptedSession
         var sink = new TestSink { Mode = sinkBehaviour };
         // A clock that never moves: no timeout fires, and every Received header carries the same date.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
-        var factory = new SmtpSessionFactory(options, sink, time, NullLoggerFactory.Instance, Metrics);
+        var factory = new SmtpSessionFactory(options, sink, time, NullLoggerFactory.Instance, Metrics, recipients: SessionHarness.RecipientPolicyOf(options));
         var input = new SegmentedPipeReader(transcript, segmentation);
         // No pause threshold: replies are read only after the session ends.
         var replies = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Ingest.Policy;
 
 namespace Ingest.Session.Tests;
 
@@ -31,7 +32,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         Options = new SmtpOptions { HostName = "gw.example" };
         configure?.Invoke(Options);
         Sink = sink ?? new TestSink();
-        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns, authenticator, authOptions);
+        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns, authenticator, authOptions, RecipientPolicyOf(Options));
         var connection = new ConnectionInfo("test", new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
         connection = connected?.Invoke(connection) ?? connection;
         var transport = new DuplexPipe(_toServer.Reader, _toClient.Writer);
@@ -184,6 +185,10 @@ internal sealed class SessionHarness : IAsyncDisposable
             _closeRequested.Dispose();
         }
     }
+
+    /// <summary>The accepted domains as the host builds them from the same setting.</summary>
+    internal static IRecipientPolicy? RecipientPolicyOf(SmtpOptions options) =>
+        options.AcceptedDomains.Count == 0 ? null : new AcceptedDomains(options.AcceptedDomains);
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {

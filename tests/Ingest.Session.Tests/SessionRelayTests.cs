@@ -1,3 +1,5 @@
+using Ingest.Policy;
+
 namespace Ingest.Session.Tests;
 
 /// <summary>Accepted recipient domains: no open relay (RFC 5321 3.6.2, 7.1).</summary>
