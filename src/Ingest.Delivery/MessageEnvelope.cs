@@ -47,4 +47,10 @@ public sealed class MessageEnvelope
 
     /// <summary>W3C tracestate to go with <see cref="TraceParent"/>.</summary>
     public string? TraceState { get; init; }
+
+    /// <summary>
+    /// Sender authentication verdicts, when verification is on: set by the session at the end of
+    /// the data, before <see cref="IMessageWriter.CompleteAsync"/>, the one late part of the envelope.
+    /// </summary>
+    public AuthenticationVerdicts? Authentication { get; set; }
 }

@@ -68,6 +68,17 @@ public enum Rejection : byte
     AuthThrottled,
     TooManyAuthFailures,
 
+    // Recipients (RFC 5321 3.6.2, RFC 3463 X.1.1, X.4.3).
+    UnknownRecipient,
+    TooManyUnknownRecipients,
+    RecipientLookupFailed,
+
+    // Sender authentication policy (RFC 7208, RFC 7372, RFC 7489).
+    SpfFailed,
+    SpfTemporaryError,
+    DmarcRejected,
+    AuthenticationTemporaryError,
+
     // Message content and delivery.
     MessageTooBig,
     BareLineEndingInData,

@@ -97,6 +97,18 @@ public static class Replies
         Rejection.AuthThrottled => "454 4.7.0 Too many failed authentication attempts, try again later\r\n"u8,
         Rejection.TooManyAuthFailures => "421 4.7.0 Too many failed authentication attempts, closing connection\r\n"u8,
 
+        // RFC 3463 X.1.1 "bad destination mailbox address"; a directory that could not answer is X.4.3.
+        Rejection.UnknownRecipient => "550 5.1.1 Recipient address rejected: user unknown\r\n"u8,
+        Rejection.TooManyUnknownRecipients => "421 4.7.0 Too many unknown recipients, closing connection\r\n"u8,
+        Rejection.RecipientLookupFailed => "451 4.4.3 Recipient lookup failed, try again later\r\n"u8,
+
+        // RFC 7372 3.2: X.7.23 SPF validation failed, X.7.24 SPF validation error (temporary here).
+        Rejection.SpfFailed => "550 5.7.23 SPF validation failed\r\n"u8,
+        Rejection.SpfTemporaryError => "451 4.7.24 SPF validation error, try again later\r\n"u8,
+        // RFC 7489 6.6.4 and 10.3: a DMARC p=reject failure is refused at the end of data, 550 5.7.1.
+        Rejection.DmarcRejected => "550 5.7.1 Message rejected by the sender domain's DMARC policy\r\n"u8,
+        Rejection.AuthenticationTemporaryError => "451 4.7.0 Temporary DNS failure verifying the sender, try again later\r\n"u8,
+
         Rejection.MessageTooBig => "552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8,
         // X.6.0 "other or undefined media error" (RFC 3463 3.7): no registered code names bare line endings.
         Rejection.BareLineEndingInData => "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n"u8,
@@ -109,7 +121,7 @@ public static class Replies
     public static bool ClosesConnection(Rejection rejection) => rejection is
         Rejection.TooManyErrors or Rejection.Timeout or Rejection.ShuttingDown or
         Rejection.TooManyConnections or Rejection.TooManyConnectionsFromClient or Rejection.ConnectionRateExceeded or
-        Rejection.UnframeableBdat or Rejection.TooManyAuthFailures;
+        Rejection.UnframeableBdat or Rejection.TooManyAuthFailures or Rejection.TooManyUnknownRecipients;
 
     /// <summary>
     /// Client mistakes that count towards the bad-command limit. Relay refusals count too, as in

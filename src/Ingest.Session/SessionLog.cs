@@ -30,4 +30,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(8, LogLevel.Error, "Session {ConnectionId}: the authenticator failed")]
     public static partial void AuthenticatorThrew(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Error, "Session {ConnectionId}: sender verification failed")]
+    public static partial void VerifierThrew(ILogger logger, string connectionId, Exception exception);
 }

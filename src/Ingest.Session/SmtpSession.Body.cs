@@ -183,6 +183,7 @@ public sealed partial class SmtpSession
                 _transaction.BodyLength += written;
                 if (delivering)
                 {
+                    VerifyBody(output[..written]);
                     _bodyFill += written;
                     CheckBodyLimits();
                 }
@@ -244,6 +245,7 @@ public sealed partial class SmtpSession
         {
             take = Math.Min(take, _body!.Length - _bodyFill);
             buffer.Slice(0, take).CopyTo(_body.AsSpan(_bodyFill));
+            VerifyBody(_body.AsSpan(_bodyFill, (int)take));
             _bodyFill += (int)take;
             _transaction.BodyLength += take;
         }
@@ -316,6 +318,17 @@ public sealed partial class SmtpSession
         {
             _state = SessionState.BdatInProgress;
             WriteChunkAccepted(_chunkSize);
+            return;
+        }
+
+        // The verdicts are settled before the sink is asked to make the message durable: a policy
+        // refusal comes instead of the 250, never after it.
+        if (await FinishVerificationAsync())
+        {
+            LogRefusal();
+            WriteFailure();
+            await AbortMessageAsync();
+            ResetAfterMessage();
             return;
         }
 

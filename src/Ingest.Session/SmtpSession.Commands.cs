@@ -236,6 +236,12 @@ public sealed partial class SmtpSession
         _transaction.Start(Encoding.UTF8.GetString(command.Argument), parameters);
         StartTransactionTelemetry();
         _state = SessionState.MailGiven;
+        if (_server.SenderVerifier is { } verifier && StartVerification(verifier))
+        {
+            // A policy that refuses at MAIL (RFC 7372: SPF) answers only once SPF has spoken.
+            return Step.CheckSender;
+        }
+
         Write(Replies.SenderOk);
         return Step.NeedMore;
     }

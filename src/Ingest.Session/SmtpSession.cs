@@ -42,6 +42,7 @@ public sealed partial class SmtpSession
         EndBody,
         StartTls,
         Authenticate,
+        CheckSender,
         Close,
     }
 
@@ -212,6 +213,9 @@ public sealed partial class SmtpSession
                 break;
             case Step.Authenticate:
                 await AuthenticateAsync();
+                break;
+            case Step.CheckSender:
+                await CheckSenderAsync();
                 break;
             case Step.NeedMore when result.IsCompleted:
                 // The client closed its side; whatever is left is an incomplete line or body.

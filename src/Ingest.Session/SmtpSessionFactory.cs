@@ -11,6 +11,7 @@ public sealed class SmtpSessionFactory
     /// <param name="reverseDns">Used only when <see cref="SmtpOptions.ReverseDns"/> is on; with it on and none given, no lookup happens.</param>
     /// <param name="authenticator">Checks AUTH credentials; null leaves AUTH unoffered (502).</param>
     /// <param name="recipients">Decides RCPTs; null accepts every recipient (a gateway that only sees its own traffic).</param>
+    /// <param name="senderVerifier">SPF, DKIM and DMARC; null (the default) verifies nothing and costs nothing.</param>
     public SmtpSessionFactory(
         SmtpOptions options,
         IMessageSink sink,
@@ -20,7 +21,8 @@ public sealed class SmtpSessionFactory
         IReverseDns? reverseDns = null,
         IAuthenticator? authenticator = null,
         AuthOptions? authOptions = null,
-        IRecipientPolicy? recipients = null)
+        IRecipientPolicy? recipients = null,
+        ISenderVerifier? senderVerifier = null)
     {
         Authenticator = authenticator;
         AuthOptions = authOptions ?? new AuthOptions();
@@ -32,6 +34,7 @@ public sealed class SmtpSessionFactory
         HostName = string.IsNullOrEmpty(options.HostName) ? Dns.GetHostName() : options.HostName;
         Replies = new ServerReplies(HostName, options.MaxMessageSize);
         Recipients = recipients;
+        SenderVerifier = senderVerifier;
         ReverseDns = options.ReverseDns ? reverseDns : null;
     }
 
@@ -50,6 +53,8 @@ public sealed class SmtpSessionFactory
     internal ServerReplies Replies { get; }
 
     internal IRecipientPolicy? Recipients { get; }
+
+    internal ISenderVerifier? SenderVerifier { get; }
 
     internal IAuthenticator? Authenticator { get; }
 

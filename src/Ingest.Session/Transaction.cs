@@ -14,6 +14,9 @@ internal sealed class Transaction
 
     public IMessageWriter? Writer { get; set; }
 
+    /// <summary>Sender authentication of this transaction; null when verification is off.</summary>
+    public ISenderVerification? Verification { get; set; }
+
     public MessageEnvelope? Envelope { get; set; }
 
     /// <summary>Body octets received so far, without the Received header.</summary>
@@ -44,5 +47,10 @@ internal sealed class Transaction
         SinkFailure = default;
         Envelope = null;
         Writer = null;
+        if (Verification is { } verification)
+        {
+            Verification = null;
+            verification.Dispose();
+        }
     }
 }

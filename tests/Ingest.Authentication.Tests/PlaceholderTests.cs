@@ -1,0 +1,1 @@
+namespace Ingest.Authentication.Tests; public class PlaceholderTests { }
