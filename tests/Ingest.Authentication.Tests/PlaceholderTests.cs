@@ -1,1 +1,0 @@
-namespace Ingest.Authentication.Tests; public class PlaceholderTests { }
