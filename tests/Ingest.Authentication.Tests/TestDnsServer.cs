@@ -22,6 +22,7 @@ public sealed class TestDnsServer : IDisposable
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _silent = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _queries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CancellationTokenSource _stopping = new();
     private readonly DnsServer _server;
 
     public TestDnsServer()
@@ -115,11 +116,11 @@ public sealed class TestDnsServer : IDisposable
         _records.GetOrAdd((name.ToLowerInvariant(), type), _ => []).Add(record);
     }
 
-    private Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
+    private async Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
     {
         if (e.Query is not DnsMessage query || query.Questions.Count != 1)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var question = query.Questions[0];
@@ -127,8 +128,17 @@ public sealed class TestDnsServer : IDisposable
         _queries.AddOrUpdate(name, 1, (_, count) => count + 1);
         if (_silent.ContainsKey(name))
         {
-            // No response at all: the client times out.
-            return Task.CompletedTask;
+            // No response at all, until the server stops: the client times out. (Returning without
+            // a response would make this server answer SERVFAIL itself.)
+            try
+            {
+                await Task.Delay(Timeout.Infinite, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return;
         }
 
         var response = query.CreateResponseInstance();
@@ -147,7 +157,6 @@ public sealed class TestDnsServer : IDisposable
         }
 
         e.Response = response;
-        return Task.CompletedTask;
     }
 
     private static int FreePort()
@@ -159,6 +168,7 @@ public sealed class TestDnsServer : IDisposable
 
     public void Dispose()
     {
+        _stopping.Cancel();
         try
         {
             _server.Stop();
