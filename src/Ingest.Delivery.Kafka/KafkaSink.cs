@@ -90,7 +90,8 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
 
         var key = Encoding.ASCII.GetBytes(envelope.MessageId);
         // Every record has the same value capacity, sized for the first, which also carries the envelope.
-        var capacity = Options.MaxRecordBytes - key.Length - largestEnvelope - FixedHeaderBytes - HeaderOverheadBytes;
+        // Room is kept for the authentication verdicts, which the closing record may carry (in its value or fields).
+        var capacity = Options.MaxRecordBytes - key.Length - largestEnvelope - FixedHeaderBytes - HeaderOverheadBytes - AuthenticationVerdicts.MaxBytes;
         if (capacity < MinChunkBytes)
         {
             // Retrying the same envelope cannot help.
@@ -103,7 +104,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
             capacity -= capacity % ChunkBuffers.Quantum;
         }
 
-        return ValueTask.FromResult<IMessageWriter>(new KafkaWriter(this, envelope.MessageId, key, routes, envelopes, capacity));
+        return ValueTask.FromResult<IMessageWriter>(new KafkaWriter(this, envelope, key, routes, envelopes, capacity));
     }
 
     private ValueTask<IMessageWriter> Failed(MessageEnvelope envelope, DeliveryResult result)

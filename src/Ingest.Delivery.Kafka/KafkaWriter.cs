@@ -36,6 +36,7 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
     private readonly byte[] _key;
     private readonly IReadOnlyList<TopicRoute> _routes;
     private readonly byte[][] _envelopes;
+    private readonly MessageEnvelope _envelope;
     private readonly int _capacity;
     private readonly XxHash128 _hash = new();
 
@@ -73,8 +74,10 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
     // acknowledged), whatever the process-wide budget. Made at the first chunk record.
     private ByteBudget? _window;
 
-    public KafkaWriter(KafkaSink sink, string id, byte[] key, IReadOnlyList<TopicRoute> routes, byte[][] envelopes, int capacity)
+    public KafkaWriter(KafkaSink sink, MessageEnvelope envelope, byte[] key, IReadOnlyList<TopicRoute> routes, byte[][] envelopes, int capacity)
     {
+        _envelope = envelope;
+        var id = envelope.MessageId;
         _sink = sink;
         _id = id;
         _key = key;
@@ -140,6 +143,19 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
         }
 
         var last = _chunk is not null && _fill == _capacity ? _chunk : Exact((_chunk ?? _small).AsSpan(0, _fill));
+        if (_records == 0 && _envelope.Authentication is { } authentication)
+        {
+            // A whole record's value starts with the Authentication-Results field (RFC 8601 5: above
+            // the trace header); its length and hash then cover the value as produced.
+            var field = authentication.HeaderField;
+            var value = GC.AllocateUninitializedArray<byte>(field.Length + _fill);
+            field.CopyTo(value, 0);
+            (_chunk ?? _small).AsSpan(0, _fill).CopyTo(value.AsSpan(field.Length));
+            last = value;
+            _length = value.Length;
+            _closingHash = RecordHash.Hex(XxHash128.Hash(value));
+        }
+
         var produced = await ProduceAsync(_records == 0 ? RecordKind.Whole : RecordKind.Final, last, cancellationToken);
 
         // librdkafka gives up at DeliveryTimeout (message.timeout.ms); the deadline a little later is
@@ -348,9 +364,32 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
             fields.Add(RecordFields.Chunks, _records + 1);
             fields.Add(RecordFields.Length, _length);
             fields.Add(RecordFields.XxHash128, _closingHash ??= ClosingHash());
+            if (_envelope.Authentication is { } authentication)
+            {
+                AddVerdicts(fields, authentication, prefix: kind == RecordKind.Final);
+            }
         }
 
         return fields.ToArray();
+    }
+
+    /// <summary>
+    /// The verdicts on the record that closes the message (docs/record-format.md); a final record
+    /// also carries the Authentication-Results field, for the consumer to put in front.
+    /// </summary>
+    private static void AddVerdicts(RecordFieldWriter fields, AuthenticationVerdicts verdicts, bool prefix)
+    {
+        fields.Add(RecordFields.Spf, verdicts.Spf);
+        foreach (var signature in verdicts.Dkim)
+        {
+            fields.Add(RecordFields.Dkim, signature);
+        }
+
+        fields.Add(RecordFields.Dmarc, verdicts.Dmarc);
+        if (prefix)
+        {
+            fields.Add(RecordFields.Prefix, verdicts.HeaderField);
+        }
     }
 
     private string ClosingHash()

@@ -39,14 +39,14 @@ public sealed class MaildirSink : IMessageSink
         SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(tmpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            handle = File.OpenHandle(tmpPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return ValueTask.FromResult<IMessageWriter>(new FailedMessageWriter(DeliveryResult.Temporary(exception.Message)));
         }
 
-        var writer = new MaildirWriter(this, handle, tmpPath, name, envelope.ReceivedAt);
+        var writer = new MaildirWriter(this, envelope, handle, tmpPath, name);
         return writer.StartAsync(EnvelopeLines(envelope), cancellationToken);
     }
 

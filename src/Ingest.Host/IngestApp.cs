@@ -1,4 +1,6 @@
 using System.Net;
+using Ingest.Authentication;
+using Ingest.Authentication.Dns;
 using Ingest.Delivery;
 using Ingest.Delivery.Kafka;
 using Ingest.Delivery.Maildir;
@@ -27,6 +29,7 @@ public static class IngestApp
         Bind<KafkaOptions, KafkaOptionsValidator>(services, KafkaOptions.Section);
         Bind<ManagementOptions, ManagementOptionsValidator>(services, ManagementOptions.Section);
         Bind<AuthOptions, AuthOptionsValidator>(services, AuthOptions.Section);
+        Bind<AuthenticationOptions, AuthenticationOptionsValidator>(services, AuthenticationOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         // Registered as itself too, so a readiness endpoint can read its Health. Building it does not
@@ -45,6 +48,12 @@ public static class IngestApp
                 _ => new MaildirSink(provider.GetRequiredService<IOptions<MaildirOptions>>().Value),
             });
         services.AddSingleton<SmtpMetrics>();
+        // Sender authentication (SPF, DKIM, DMARC): built only when Ingest:Authentication:Enabled.
+        services.AddSingleton<AuthenticationMetrics>();
+        services.TryAddSingleton(provider => SenderVerifier.CreateResolver(
+            provider.GetRequiredService<IOptions<AuthenticationOptions>>().Value.Dns,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<AuthenticationMetrics>()));
         // Consulted only when Ingest:Smtp:ReverseDns is on; tests replace it with a fake.
         services.TryAddSingleton<IReverseDns, SystemReverseDns>();
         services.AddSingleton(provider => new SmtpSessionFactory(
@@ -56,7 +65,8 @@ public static class IngestApp
             provider.GetRequiredService<IReverseDns>(),
             provider.GetService<IAuthenticator>() ?? PasswordFileAuthenticatorFrom(provider),
             provider.GetRequiredService<IOptions<AuthOptions>>().Value,
-            provider.GetService<IRecipientPolicy>() ?? RecipientPolicyFrom(provider)));
+            provider.GetService<IRecipientPolicy>() ?? RecipientPolicyFrom(provider),
+            SenderVerifierFrom(provider)));
         services.AddSmtpTransport();
 
         // Health, readiness and metrics on their own HTTP endpoint; the drain runs before Kestrel stops.
@@ -74,6 +84,24 @@ public static class IngestApp
         var app = builder.Build();
         ManagementEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>SPF, DKIM and DMARC when Ingest:Authentication:Enabled; null (nothing verified, nothing looked up) otherwise.</summary>
+    private static SenderVerifier? SenderVerifierFrom(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<AuthenticationOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return null;
+        }
+
+        var smtp = provider.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        return new SenderVerifier(
+            options,
+            string.IsNullOrEmpty(smtp.HostName) ? System.Net.Dns.GetHostName() : smtp.HostName,
+            provider.GetRequiredService<IDnsResolver>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<AuthenticationMetrics>());
     }
 
     /// <summary>The accepted domains (Ingest:Smtp:AcceptedDomains); null, accepting every recipient, when none are listed.</summary>

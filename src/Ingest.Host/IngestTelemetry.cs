@@ -1,3 +1,4 @@
+using Ingest.Authentication;
 using Ingest.Delivery.Kafka;
 using Ingest.Session;
 using OpenTelemetry.Logs;
@@ -27,7 +28,7 @@ internal static class IngestTelemetry
             .ConfigureResource(resource => resource.AddService("ingest"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(SmtpMetrics.MeterName, KafkaMetrics.MeterName);
+                metrics.AddMeter(SmtpMetrics.MeterName, KafkaMetrics.MeterName, AuthenticationMetrics.MeterName);
                 if (scrape)
                 {
                     metrics.AddPrometheusExporter();

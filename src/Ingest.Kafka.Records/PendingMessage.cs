@@ -34,10 +34,12 @@ internal sealed class PendingMessage(string topic, string id, int partition, lon
 
     public bool HashMatches(ReadOnlySpan<byte> expectedHex) => _hash.Matches(expectedHex);
 
-    public byte[] Concatenate()
+    /// <summary>The chunks joined, after <paramref name="prefix"/> (the final record's ingest-prefix, if any).</summary>
+    public byte[] Concatenate(ReadOnlySpan<byte> prefix = default)
     {
-        var value = new byte[Length];
-        var offset = 0;
+        var value = new byte[prefix.Length + Length];
+        prefix.CopyTo(value);
+        var offset = prefix.Length;
         foreach (var chunk in _chunks)
         {
             chunk.CopyTo(value, offset);

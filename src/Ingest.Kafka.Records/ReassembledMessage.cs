@@ -26,4 +26,13 @@ public sealed class ReassembledMessage
 
     /// <summary>How many records carried the value (1 for a whole record).</summary>
     public int Records { get; init; }
+
+    /// <summary>The compact SPF verdict ("pass example.org"), when the gateway verified senders.</summary>
+    public string? Spf { get; init; }
+
+    /// <summary>The compact DKIM verdicts, one per signature.</summary>
+    public IReadOnlyList<string> Dkim { get; init; } = [];
+
+    /// <summary>The compact DMARC verdict ("fail example.com reject").</summary>
+    public string? Dmarc { get; init; }
 }

@@ -148,6 +148,9 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
             FirstOffset = record.Offset,
             LastOffset = record.Offset,
             Records = 1,
+            Spf = metadata.Field(RecordFields.Spf),
+            Dkim = metadata.Fields(RecordFields.Dkim),
+            Dmarc = metadata.Field(RecordFields.Dmarc),
         };
         return ReassemblyOutcome.Completed;
     }
@@ -220,12 +223,16 @@ public sealed class Reassembler(ReassemblerOptions? options = null, TimeProvider
             message = new ReassembledMessage
             {
                 Envelope = pending.Envelope,
-                Value = pending.Concatenate(),
+                // The Authentication-Results field goes in front, as in a whole record's value.
+                Value = pending.Concatenate(metadata.Field(RecordFields.Prefix) is { } prefix ? Encoding.UTF8.GetBytes(prefix) : default),
                 Topic = final.Topic,
                 Partition = final.Partition,
                 FirstOffset = pending.FirstOffset,
                 LastOffset = final.Offset,
                 Records = pending.NextSequence,
+                Spf = metadata.Field(RecordFields.Spf),
+                Dkim = metadata.Fields(RecordFields.Dkim),
+                Dmarc = metadata.Field(RecordFields.Dmarc),
             };
         }
 

@@ -61,6 +61,17 @@ public static class RecordFields
     /// <summary>Envelope, when tracing is on and there is one: W3C tracestate.</summary>
     public const string TraceState = "tracestate";
 
+    // Whole and final records, when sender authentication is on (issue 15): the compact verdicts,
+    // "<result> <domain>" for SPF, one "<result> <d> <s> <a>" per DKIM signature, and
+    // "<result> <From domain> <policy>" for DMARC (docs/record-format.md).
+    public const string Spf = "spf";
+    public const string Dkim = "dkim";
+    public const string Dmarc = "dmarc";
+
+    // Final records only: text to put in front of the joined chunk values, the Authentication-Results
+    // field that was known only after the first chunk had gone out. Not covered by length and hash.
+    public const string Prefix = "prefix";
+
     // Whole and final records: what closes the message.
     /// <summary>Whole and final records: the number of records carrying the value (1 for whole).</summary>
     public const string Chunks = "chunks";

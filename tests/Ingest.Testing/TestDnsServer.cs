@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Ingest.Authentication;
-using DnsOptions = Ingest.Authentication.Dns.DnsOptions;
-using IDnsResolver = Ingest.Authentication.Dns.IDnsResolver;
 
-namespace Ingest.Authentication.Tests;
+namespace Ingest.Testing;
 
 /// <summary>
 /// A real DNS server on 127.0.0.1 (ARSoft.Tools.Net's, in process, UDP and TCP on a port picked
@@ -84,7 +82,7 @@ public sealed class TestDnsServer : IDisposable
 
     public void Ptr(IPAddress address, params string[] names)
     {
-        var reverse = Spf.SpfEvaluator.ReverseName(address);
+        var reverse = ReverseName(address);
         foreach (var name in names)
         {
             Add(reverse, RecordType.Ptr, new PtrRecord(DomainName.Parse(reverse), 300, DomainName.Parse(name)));
@@ -97,18 +95,6 @@ public sealed class TestDnsServer : IDisposable
     public void ServerFailure(string name) => _failing[name] = 0;
 
     public void NoAnswer(string name) => _silent[name] = 0;
-
-    /// <summary>A resolver for these zones, as the host builds it, with short timeouts.</summary>
-    public IDnsResolver Resolver(AuthenticationMetrics? metrics = null, TimeSpan? timeout = null) =>
-        SenderVerifier.CreateResolver(Options(timeout), TimeProvider.System, metrics ?? AuthenticationMetrics.Standalone());
-
-    public DnsOptions Options(TimeSpan? timeout = null) => new()
-    {
-        Servers = [Endpoint],
-        // Long enough for a loaded two-core machine; the names that never answer cost this once each.
-        QueryTimeout = timeout ?? TimeSpan.FromMilliseconds(1500),
-        Retries = 0,
-    };
 
     private void Add(string name, RecordType type, DnsRecordBase record)
     {
@@ -157,6 +143,29 @@ public sealed class TestDnsServer : IDisposable
         }
 
         e.Response = response;
+    }
+
+    /// <summary>in-addr.arpa or ip6.arpa name of an address (RFC 1035 3.5, RFC 3596 2.5).</summary>
+    public static string ReverseName(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        var builder = new StringBuilder();
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            for (var i = bytes.Length - 1; i >= 0; i--)
+            {
+                builder.Append(bytes[i]).Append('.');
+            }
+
+            return builder.Append("in-addr.arpa").ToString();
+        }
+
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            builder.Append("0123456789abcdef"[bytes[i] & 0xf]).Append('.').Append("0123456789abcdef"[bytes[i] >> 4]).Append('.');
+        }
+
+        return builder.Append("ip6.arpa").ToString();
     }
 
     private static int FreePort()
