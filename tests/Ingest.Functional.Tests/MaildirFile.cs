@@ -7,19 +7,19 @@ internal sealed record MaildirFile(string Prelude, byte[] Message)
     {
         var bytes = File.ReadAllBytes(path);
         // Added lines: Return-Path, Delivered-To (one per recipient), then the folded Received header.
+        // An Authentication-Results field, when verification is on, comes before the Received header.
         var offset = 0;
+        var inReceived = false;
         while (true)
         {
             var end = IndexOfLineEnd(bytes, offset);
             var nextIsContinuation = end + 2 < bytes.Length && bytes[end + 2] == '\t';
             var line = System.Text.Encoding.UTF8.GetString(bytes, offset, end - offset);
             offset = end + 2;
-            if (line.StartsWith("Received:", StringComparison.Ordinal) || line.StartsWith('\t'))
+            inReceived |= line.StartsWith("Received:", StringComparison.Ordinal);
+            if (inReceived && !nextIsContinuation)
             {
-                if (!nextIsContinuation)
-                {
-                    break;
-                }
+                break;
             }
         }
 
