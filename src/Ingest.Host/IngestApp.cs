@@ -30,6 +30,7 @@ public static class IngestApp
         Bind<ManagementOptions, ManagementOptionsValidator>(services, ManagementOptions.Section);
         Bind<AuthOptions, AuthOptionsValidator>(services, AuthOptions.Section);
         Bind<AuthenticationOptions, AuthenticationOptionsValidator>(services, AuthenticationOptions.Section);
+        Bind<RecipientOptions, RecipientOptionsValidator>(services, RecipientOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         // Registered as itself too, so a readiness endpoint can read its Health. Building it does not
@@ -104,11 +105,33 @@ public static class IngestApp
             provider.GetRequiredService<AuthenticationMetrics>());
     }
 
-    /// <summary>The accepted domains (Ingest:Smtp:AcceptedDomains); null, accepting every recipient, when none are listed.</summary>
-    private static AcceptedDomains? RecipientPolicyFrom(IServiceProvider provider)
+    /// <summary>
+    /// The RCPT policy: the accepted domains (Ingest:Smtp:AcceptedDomains), the recipient file
+    /// (Ingest:Recipients:File) and a registered <see cref="IRecipientDirectory"/>; null, accepting
+    /// every recipient, when none of them is configured.
+    /// </summary>
+    private static IRecipientPolicy? RecipientPolicyFrom(IServiceProvider provider)
     {
         var domains = new AcceptedDomains(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.AcceptedDomains);
-        return domains.AcceptsAll ? null : domains;
+        var path = provider.GetRequiredService<IOptions<RecipientOptions>>().Value.File;
+        var directory = provider.GetService<IRecipientDirectory>();
+        if (string.IsNullOrEmpty(path) && directory is null)
+        {
+            return domains.AcceptsAll ? null : domains;
+        }
+
+        RecipientFileSource? file = null;
+        if (!string.IsNullOrEmpty(path))
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest.Recipients");
+            // The validator read the file moments ago; failing here means it changed in between.
+            if (!RecipientFileSource.TryCreate(path, provider.GetRequiredService<TimeProvider>(), logger, out file, out var errors))
+            {
+                throw new InvalidOperationException($"Invalid configuration: {RecipientOptions.Section}:File: {string.Join("; ", errors)}");
+            }
+        }
+
+        return new RecipientPolicy(domains, file, directory);
     }
 
     /// <summary>AUTH with the built-in password file, or null (AUTH not offered) when none is configured.</summary>

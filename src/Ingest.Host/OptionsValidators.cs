@@ -30,6 +30,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
         // 512 is the RFC 5321 4.5.3.1.4 minimum a server must accept.
         Range(errors, $"{S}:MaxCommandLineLength", options.MaxCommandLineLength, 512, 64 * 1024);
         Range(errors, $"{S}:MaxBadCommands", options.MaxBadCommands, 0, 10_000);
+        Range(errors, $"{S}:MaxUnknownRecipients", options.MaxUnknownRecipients, 0, 10_000);
         Range(errors, $"{S}:BodyChunkSize", options.BodyChunkSize, 4096, 16 * 1024 * 1024);
         Positive(errors, $"{S}:IdleTimeout", options.IdleTimeout);
         Positive(errors, $"{S}:CommandTimeout", options.CommandTimeout);

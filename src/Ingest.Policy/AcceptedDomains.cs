@@ -51,6 +51,10 @@ public sealed class AcceptedDomains : IRecipientPolicy
     public RecipientVerdict Check(ReadOnlySpan<byte> mailbox, bool authenticated) =>
         authenticated || Accepts(mailbox) ? RecipientVerdict.Accepted : RecipientVerdict.RelayDenied;
 
+    /// <summary>Never asked: <see cref="Check"/> always decides.</summary>
+    public ValueTask<RecipientVerdict> CheckAsync(string mailbox, bool authenticated, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Check(System.Text.Encoding.UTF8.GetBytes(mailbox), authenticated));
+
     /// <summary>Whether a mail to <paramref name="mailbox"/> (as the path parser returned it) may be accepted.</summary>
     public bool Accepts(ReadOnlySpan<byte> mailbox)
     {

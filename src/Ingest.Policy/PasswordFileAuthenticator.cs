@@ -43,10 +43,10 @@ public sealed class PasswordFileAuthenticator : IAuthenticator
     private readonly Lock _reloadLock = new();
     private PasswordFile _users;
     // Under _reloadLock:
-    private (DateTime LastWrite, long Length) _stamp;
+    private FileStamp _stamp;
     private long _nextCheck;
 
-    private PasswordFileAuthenticator(string path, PasswordFile users, (DateTime, long) stamp, AuthenticationThrottle throttle, TimeProvider time, ILogger logger, int minimumIterations)
+    private PasswordFileAuthenticator(string path, PasswordFile users, FileStamp stamp, AuthenticationThrottle throttle, TimeProvider time, ILogger logger, int minimumIterations)
     {
         _path = path;
         _users = users;
@@ -86,7 +86,7 @@ public sealed class PasswordFileAuthenticator : IAuthenticator
     {
         authenticator = null;
         // Stamped before reading, so a change made during the read is seen as a change next time.
-        var stamp = Stamp(path);
+        var stamp = FileStamp.Of(path);
         if (!PasswordFile.TryLoad(path, minimumIterations, out var users, out errors))
         {
             return false;
@@ -178,9 +178,7 @@ public sealed class PasswordFileAuthenticator : IAuthenticator
             }
 
             _nextCheck = now + _time.TimestampFrequency;
-            // Last write time and length: an editor's save or an atomic rename changes one or the
-            // other (a same-length rewrite within one tick of the file system's clock would be missed).
-            var stamp = Stamp(_path);
+            var stamp = FileStamp.Of(_path);
             if (stamp == _stamp)
             {
                 return;
@@ -201,19 +199,6 @@ public sealed class PasswordFileAuthenticator : IAuthenticator
         finally
         {
             _reloadLock.Exit();
-        }
-    }
-
-    private static (DateTime LastWrite, long Length) Stamp(string path)
-    {
-        try
-        {
-            var file = new FileInfo(path);
-            return file.Exists ? (file.LastWriteTimeUtc, file.Length) : default;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return default;
         }
     }
 }

@@ -33,4 +33,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(9, LogLevel.Error, "Session {ConnectionId}: sender verification failed")]
     public static partial void VerifierThrew(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "Session {ConnectionId}: the recipient lookup failed")]
+    public static partial void RecipientLookupThrew(ILogger logger, string connectionId, Exception exception);
 }

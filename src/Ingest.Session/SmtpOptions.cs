@@ -16,6 +16,12 @@ public sealed class SmtpOptions
     /// <summary>RCPT commands accepted per message; RFC 5321 4.5.3.1.8 asks for at least 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 
+    /// <summary>
+    /// Unknown recipients (550 5.1.1) tolerated per session; one more ends it with 421 4.7.0, so a
+    /// client cannot harvest addresses by trying them one after another. 0: no limit.
+    /// </summary>
+    public int MaxUnknownRecipients { get; set; } = 10;
+
     /// <summary>Longest command line including CRLF (RFC 5321 4.5.3.1.4: 512).</summary>
     public int MaxCommandLineLength { get; set; } = 512;
 

@@ -259,11 +259,13 @@ public sealed partial class SmtpSession
             return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
         }
 
-        // RFC 5321 3.6.2, 7.1: not an open relay. Checked before the recipient limit: a refused
-        // domain is refused permanently, however many recipients came before it.
-        if (!MayRelayTo(command.Argument))
+        // RFC 5321 3.6.2, 7.1: not an open relay, and no mail for mailboxes that do not exist.
+        // Checked before the recipient limit: a refused recipient is refused permanently, however
+        // many recipients came before it.
+        var verdict = CheckRecipient(command.Argument);
+        if (verdict is not (RecipientVerdict.Accepted or RecipientVerdict.Lookup))
         {
-            return Reject(Rejection.RelayDenied);
+            return RefuseRecipient(verdict);
         }
 
         // RFC 5321 4.5.3.1.10: 452 beyond the limit; the recipients accepted so far stand.
@@ -273,10 +275,22 @@ public sealed partial class SmtpSession
             return Step.NeedMore;
         }
 
-        _transaction.Recipients.Add(Encoding.UTF8.GetString(command.Argument));
+        var mailbox = Encoding.UTF8.GetString(command.Argument);
+        if (verdict == RecipientVerdict.Lookup)
+        {
+            _pendingRecipient = mailbox;
+            return Step.CheckRecipient;
+        }
+
+        AcceptRecipient(mailbox);
+        return Step.NeedMore;
+    }
+
+    private void AcceptRecipient(string mailbox)
+    {
+        _transaction.Recipients.Add(mailbox);
         _state = SessionState.RecipientGiven;
         Write(Replies.RecipientOk);
-        return Step.NeedMore;
     }
 
     /// <summary>

@@ -10,9 +10,60 @@ public sealed partial class SmtpSession
 {
     private Task<string?>? _clientHostName;
 
+    private string? _pendingRecipient;
+    private int _unknownRecipients;
+
     /// <summary>RFC 5321 3.6.2 and 7.1: the recipient policy decides; without one every recipient is accepted.</summary>
-    private bool MayRelayTo(ReadOnlySpan<byte> mailbox) =>
-        _server.Recipients is not { } policy || policy.Check(mailbox, IsAuthenticated) == RecipientVerdict.Accepted;
+    private RecipientVerdict CheckRecipient(ReadOnlySpan<byte> mailbox) =>
+        _server.Recipients is { } policy ? policy.Check(mailbox, IsAuthenticated) : RecipientVerdict.Accepted;
+
+    private Step RefuseRecipient(RecipientVerdict verdict)
+    {
+        switch (verdict)
+        {
+            case RecipientVerdict.RelayDenied:
+                return Reject(Rejection.RelayDenied);
+            case RecipientVerdict.UnknownRecipient:
+                // A client trying address after address is harvesting: past the limit it is cut off.
+                if (_options.MaxUnknownRecipients > 0 && ++_unknownRecipients > _options.MaxUnknownRecipients)
+                {
+                    return Reject(Rejection.TooManyUnknownRecipients);
+                }
+
+                Write(Replies.For(Rejection.UnknownRecipient));
+                return Step.NeedMore;
+            default:
+                Write(Replies.For(Rejection.RecipientLookupFailed));
+                return Step.NeedMore;
+        }
+    }
+
+    /// <summary>A recipient the policy could not decide from memory: its directory is asked, off the read path.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CheckRecipientAsync()
+    {
+        var mailbox = _pendingRecipient!;
+        _pendingRecipient = null;
+        RecipientVerdict verdict;
+        try
+        {
+            verdict = await _server.Recipients!.CheckAsync(mailbox, IsAuthenticated, _aborted);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            SessionLog.RecipientLookupThrew(_server.Logger, _connection.ConnectionId, exception);
+            verdict = RecipientVerdict.TemporaryFailure;
+        }
+
+        if (verdict == RecipientVerdict.Accepted)
+        {
+            AcceptRecipient(mailbox);
+        }
+        else
+        {
+            RefuseRecipient(verdict == RecipientVerdict.Lookup ? RecipientVerdict.TemporaryFailure : verdict);
+        }
+    }
 
     /// <summary>
     /// Holds the greeting back for the configured delay. RFC 5321 4.3.1: the client waits for the

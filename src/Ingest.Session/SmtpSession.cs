@@ -43,6 +43,7 @@ public sealed partial class SmtpSession
         StartTls,
         Authenticate,
         CheckSender,
+        CheckRecipient,
         Close,
     }
 
@@ -216,6 +217,9 @@ public sealed partial class SmtpSession
                 break;
             case Step.CheckSender:
                 await CheckSenderAsync();
+                break;
+            case Step.CheckRecipient:
+                await CheckRecipientAsync();
                 break;
             case Step.NeedMore when result.IsCompleted:
                 // The client closed its side; whatever is left is an incomplete line or body.

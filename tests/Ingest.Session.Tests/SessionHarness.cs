@@ -28,12 +28,13 @@ internal sealed class SessionHarness : IAsyncDisposable
         Func<ConnectionInfo, ConnectionInfo>? connected = null,
         IAuthenticator? authenticator = null,
         AuthOptions? authOptions = null,
-        ISenderVerifier? senderVerifier = null)
+        ISenderVerifier? senderVerifier = null,
+        IRecipientPolicy? recipients = null)
     {
         Options = new SmtpOptions { HostName = "gw.example" };
         configure?.Invoke(Options);
         Sink = sink ?? new TestSink();
-        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns, authenticator, authOptions, RecipientPolicyOf(Options), senderVerifier);
+        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns, authenticator, authOptions, recipients ?? RecipientPolicyOf(Options), senderVerifier);
         var connection = new ConnectionInfo("test", new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
         connection = connected?.Invoke(connection) ?? connection;
         var transport = new DuplexPipe(_toServer.Reader, _toClient.Writer);
