@@ -6,7 +6,7 @@ namespace Ingest.Kafka.Tests;
 
 /// <summary>
 /// With sender verification on, the Authentication-Results field leads the value of a whole record,
-/// and rides in front of a chunked message's value through the final record's ingest-prefix; the
+/// and rides in front of a chunked message's value through the final record's prefix field; the
 /// compact verdicts are on the closing record either way.
 /// </summary>
 public sealed class AuthenticationVerdictTests(KafkaTarget kafka, ITestOutputHelper output) : IClassFixture<KafkaTarget>
@@ -44,12 +44,12 @@ public sealed class AuthenticationVerdictTests(KafkaTarget kafka, ITestOutputHel
         {
             // The first chunk left before the verdicts existed: it starts with the trace header.
             Assert.StartsWith("Received: ", Encoding.ASCII.GetString(first.Value, 0, 10), StringComparison.Ordinal);
-            Assert.NotNull(records.Last(record => TopicReader.Id(record) == id).Header(RecordHeaders.Prefix));
+            Assert.NotNull(RecordMetadata.Read(records.Last(record => TopicReader.Id(record) == id))!.Field(RecordFields.Prefix));
         }
         else
         {
             Assert.StartsWith("Authentication-Results: ", Encoding.ASCII.GetString(first.Value, 0, 24), StringComparison.Ordinal);
-            Assert.Null(first.Header(RecordHeaders.Prefix));
+            Assert.Null(RecordMetadata.Read(first)!.Field(RecordFields.Prefix));
         }
     }
 }
