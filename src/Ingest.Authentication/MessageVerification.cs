@@ -31,7 +31,7 @@ internal sealed class MessageVerification : ISenderVerification
         _spf = sender.Client is { } client
             ? SpfEvaluator.CheckAsync(verifier.Dns, client, sender.ReversePath, sender.HeloName, _budget.Token)
             : Task.FromResult(new SpfVerdict(SpfResult.None, Domain(sender), sender.ReversePath.Length == 0, "client address unknown"));
-        _dkim = new DkimVerifier(verifier.Dns, options.MaxHeaderBytes, options.MaxSignatures, _budget.Token);
+        _dkim = new DkimVerifier(verifier.Dns, options.MaxHeaderBytes, options.MaxSignatures, _budget.Token, verifier.RsaKeys);
     }
 
     private AuthenticationOptions Options => _verifier.Options;

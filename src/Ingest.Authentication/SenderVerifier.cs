@@ -28,6 +28,9 @@ public sealed class SenderVerifier : ISenderVerifier
 
     internal AuthenticationMetrics Metrics { get; }
 
+    /// <summary>Imported DKIM keys, shared by every message (importing costs more than verifying).</summary>
+    internal Dkim.RsaKeyCache RsaKeys { get; } = new();
+
     /// <summary>The resolver the host builds: DnsClient behind the bounded cache.</summary>
     public static IDnsResolver CreateResolver(DnsOptions options, TimeProvider time, AuthenticationMetrics metrics) =>
         new CachingDnsResolver(new DnsClientResolver(options, metrics), options, time, metrics);

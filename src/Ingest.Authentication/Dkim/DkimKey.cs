@@ -1,13 +1,12 @@
-using System.Security.Cryptography;
-
 namespace Ingest.Authentication.Dkim;
 
 /// <summary>A DKIM key record (RFC 6376 3.6.1; RFC 8463 4 for k=ed25519), checked against the signature that wants it.</summary>
 internal sealed class DkimKey
 {
-    private DkimKey(bool ed25519, byte[] data, bool testing)
+    private DkimKey(bool ed25519, string encoded, byte[] data, bool testing)
     {
         IsEd25519 = ed25519;
+        Encoded = encoded;
         Data = data;
         Testing = testing;
     }
@@ -16,6 +15,9 @@ internal sealed class DkimKey
 
     /// <summary>The p= bytes: SubjectPublicKeyInfo or RSAPublicKey for RSA, 32 raw bytes for Ed25519.</summary>
     public byte[] Data { get; }
+
+    /// <summary>The p= text, whitespace removed: the key's identity for <see cref="RsaKeyCache"/>.</summary>
+    public string Encoded { get; }
 
     /// <summary>t=y: the domain is testing DKIM (RFC 6376 3.6.1); reported, not acted on.</summary>
     public bool Testing { get; }
@@ -95,31 +97,7 @@ internal sealed class DkimKey
         }
 
         error = null;
-        return new DkimKey(ed25519, data, flags.Contains("y"));
-    }
-
-    /// <summary>An RSA key from p=: SubjectPublicKeyInfo as RFC 6376 3.6.1 describes, or a bare RSAPublicKey as some publish.</summary>
-    public RSA? ImportRsa()
-    {
-        var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportSubjectPublicKeyInfo(Data, out _);
-            return rsa;
-        }
-        catch (CryptographicException)
-        {
-            try
-            {
-                rsa.ImportRSAPublicKey(Data, out _);
-                return rsa;
-            }
-            catch (CryptographicException)
-            {
-                rsa.Dispose();
-                return null;
-            }
-        }
+        return new DkimKey(ed25519, encoded, data, flags.Contains("y"));
     }
 
     private static string Clip(string text) => text.Length <= 16 ? text : text[..16];

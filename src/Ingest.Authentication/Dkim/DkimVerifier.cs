@@ -20,6 +20,7 @@ internal sealed class DkimVerifier : IDisposable
     public const int MinimumRsaBits = 1024;
 
     private readonly IDnsResolver _dns;
+    private readonly RsaKeyCache _keys;
     private readonly int _maxSignatures;
     private readonly CancellationToken _budget;
     private readonly HeaderCollector _headers;
@@ -27,9 +28,10 @@ internal sealed class DkimVerifier : IDisposable
     private readonly List<BodyHasher> _hashers = [];
     private List<HeaderField>? _fields;
 
-    public DkimVerifier(IDnsResolver dns, int maxHeaderBytes, int maxSignatures, CancellationToken budget)
+    public DkimVerifier(IDnsResolver dns, int maxHeaderBytes, int maxSignatures, CancellationToken budget, RsaKeyCache? keys = null)
     {
         _dns = dns;
+        _keys = keys ?? new RsaKeyCache();
         _maxSignatures = maxSignatures;
         _budget = budget;
         _headers = new HeaderCollector(maxHeaderBytes);
@@ -212,23 +214,33 @@ internal sealed class DkimVerifier : IDisposable
             return valid ? Verdict(DkimResult.Pass, "good signature" + testing) : Verdict(DkimResult.Fail, "signature did not verify");
         }
 
-        using var rsa = key.ImportRsa();
+        var rsa = _keys.Rent(key.Encoded, key.Data);
         if (rsa is null)
         {
             return Verdict(DkimResult.PermError, "key is not an RSA public key");
         }
 
-        var verified = rsa.VerifyHash(pending.HeaderHash!, signature.Signature,
-            signature.Algorithm == DkimAlgorithm.RsaSha1 ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        bool verified;
+        int keySize;
+        try
+        {
+            keySize = rsa.KeySize;
+            verified = rsa.VerifyHash(pending.HeaderHash!, signature.Signature,
+                signature.Algorithm == DkimAlgorithm.RsaSha1 ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+        finally
+        {
+            _keys.Return(key.Encoded, rsa);
+        }
         if (!verified)
         {
             return Verdict(DkimResult.Fail, "signature did not verify");
         }
 
         // RFC 8301 3.1 and 3.2: rsa-sha1 and keys under 1024 bits verify, but are not acceptable.
-        if (rsa.KeySize < MinimumRsaBits)
+        if (keySize < MinimumRsaBits)
         {
-            return Verdict(DkimResult.Policy, $"good signature, but a {rsa.KeySize}-bit key (RFC 8301)");
+            return Verdict(DkimResult.Policy, $"good signature, but a {keySize}-bit key (RFC 8301)");
         }
 
         return signature.Algorithm == DkimAlgorithm.RsaSha1
