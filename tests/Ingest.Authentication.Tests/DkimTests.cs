@@ -268,5 +268,35 @@ public sealed class DkimTests : IDisposable
         Assert.Equal(["ed", "rsa2048"], verdicts.Select(verdict => verdict.Selector));
     }
 
+    [Fact]
+    public async Task TheKeyLookupStartsAsSoonAsTheSignatureFieldEnds()
+    {
+        var message = Signed("rsa2048", DkimSignatureAlgorithm.RsaSha256, DkimCanonicalizationAlgorithm.Relaxed, DkimCanonicalizationAlgorithm.Relaxed);
+        var recording = new RecordingResolver(_dns.Resolver());
+        using var verifier = new DkimVerifier(recording, 64 * 1024, 8, CancellationToken.None);
+        var text = Encoding.Latin1.GetString(message);
+        // MimeKit puts the signature first: feed it and the first byte of the next field only.
+        var next = text.IndexOf("\r\nFrom:", StringComparison.Ordinal) + 3;
+        verifier.Append(message.AsSpan(0, next - 1));
+        Assert.Empty(recording.Asked);
+        verifier.Append(message.AsSpan(next - 1, 1));
+        Assert.Equal(["rsa2048._domainkey.example.com"], recording.Asked);
+
+        verifier.Append(message.AsSpan(next));
+        Assert.Equal(DkimResult.Pass, Assert.Single(await verifier.FinishAsync(Now)).Result);
+        Assert.Single(recording.Asked);
+    }
+
     public void Dispose() => _dns.Dispose();
+
+    private sealed class RecordingResolver(Ingest.Authentication.Dns.IDnsResolver inner) : Ingest.Authentication.Dns.IDnsResolver
+    {
+        public List<string> Asked { get; } = [];
+
+        public ValueTask<Ingest.Authentication.Dns.DnsAnswer> QueryAsync(string name, Ingest.Authentication.Dns.DnsType type, CancellationToken cancellationToken)
+        {
+            Asked.Add(name);
+            return inner.QueryAsync(name, type, cancellationToken);
+        }
+    }
 }

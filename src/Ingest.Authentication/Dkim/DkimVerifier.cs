@@ -26,7 +26,10 @@ internal sealed class DkimVerifier : IDisposable
     private readonly HeaderCollector _headers;
     private readonly List<Pending> _signatures = [];
     private readonly List<BodyHasher> _hashers = [];
+    private readonly Dictionary<string, Task<DnsAnswer>> _earlyKeys = new(StringComparer.OrdinalIgnoreCase);
     private List<HeaderField>? _fields;
+    private int _scanned;
+    private int _fieldStart;
 
     public DkimVerifier(IDnsResolver dns, int maxHeaderBytes, int maxSignatures, CancellationToken budget, RsaKeyCache? keys = null)
     {
@@ -51,6 +54,7 @@ internal sealed class DkimVerifier : IDisposable
         {
             var taken = _headers.Append(bytes);
             bytes = bytes[taken..];
+            StartKeyLookups();
             if (!_headers.IsComplete)
             {
                 return;
@@ -81,6 +85,44 @@ internal sealed class DkimVerifier : IDisposable
         }
 
         return verdicts;
+    }
+
+    /// <summary>
+    /// Starts the key lookup of each DKIM-Signature field as soon as the field is complete (its
+    /// CRLF is followed by something other than WSP), before the rest of the header section.
+    /// </summary>
+    private void StartKeyLookups()
+    {
+        var collected = _headers.Collected;
+        while (_earlyKeys.Count < _maxSignatures)
+        {
+            var end = collected[_scanned..].IndexOf("\r\n"u8);
+            if (end < 0 || _scanned + end + 2 >= collected.Length)
+            {
+                return;
+            }
+
+            end += _scanned;
+            if (collected[end + 2] is (byte)' ' or (byte)'\t')
+            {
+                // A fold: the field goes on; look for its end from here.
+                _scanned = end + 2;
+                continue;
+            }
+
+            var field = collected[_fieldStart..end];
+            _fieldStart = _scanned = end + 2;
+            if (field.Length > 15 && Ascii.EqualsIgnoreCase(field[..15], "DKIM-Signature:"u8)
+                && TagList.Parse(Encoding.Latin1.GetString(field[15..])) is { } tags
+                && tags["s"] is { Length: > 0 } selector && tags["d"] is { Length: > 0 } domain)
+            {
+                var name = $"{selector}._domainkey.{domain}";
+                if (!_earlyKeys.ContainsKey(name))
+                {
+                    _earlyKeys[name] = _dns.QueryAsync(name, DnsType.Txt, _budget).AsTask();
+                }
+            }
+        }
     }
 
     private void OnHeaders()
@@ -114,7 +156,8 @@ internal sealed class DkimVerifier : IDisposable
             }
 
             // The key is fetched now, while the body is still arriving.
-            pending.Key = _dns.QueryAsync($"{signature.Selector}._domainkey.{signature.Domain}", DnsType.Txt, _budget).AsTask();
+            var name = $"{signature.Selector}._domainkey.{signature.Domain}";
+            pending.Key = _earlyKeys.TryGetValue(name, out var started) ? started : _dns.QueryAsync(name, DnsType.Txt, _budget).AsTask();
             pending.HeaderHash = HeaderHash(signature, _fields);
             pending.Body = Hasher(signature);
         }

@@ -25,6 +25,9 @@ internal sealed class HeaderCollector : IDisposable
     /// <summary>The section ran past the limit before it ended: nothing of it is kept.</summary>
     public bool Overflowed { get; private set; }
 
+    /// <summary>The header bytes kept so far (empty once taken or overflowed).</summary>
+    public ReadOnlySpan<byte> Collected => Overflowed || _buffer is null ? default : _buffer.AsSpan(0, _length);
+
     /// <summary>
     /// Takes header bytes from the front of <paramref name="input"/>; returns how many were header.
     /// The rest, if any, is body.
