@@ -14,7 +14,7 @@ internal sealed class BodyHasher : IDisposable
 {
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
-    private static readonly SearchValues<byte> RelaxedSpecials = SearchValues.Create("\r \t"u8);
+    private static readonly SearchValues<byte> RelaxedStops = SearchValues.Create("\r\t"u8);
 
     private readonly IncrementalHash _hash;
     private readonly bool _relaxed;
@@ -82,13 +82,31 @@ internal sealed class BodyHasher : IDisposable
             }
 
             var rest = input[i..];
-            var run = _relaxed ? rest.IndexOfAny(RelaxedSpecials) : rest.IndexOf(Cr);
-            if (run < 0)
+            if (!_relaxed)
             {
-                run = rest.Length;
+                var end = rest.IndexOf(Cr);
+                end = end < 0 ? rest.Length : end;
+                Content(rest[..end]);
+                i += end;
+                continue;
             }
 
-            Content(rest[..run]);
+            // Relaxed: a single SP between words is already canonical, so a run goes on to the next
+            // CR, TAB or pair of spaces (both searches vectorized) and is hashed whole; only a run's
+            // trailing SP is held back, as it may turn out to end a line or to begin a longer run.
+            var stop = rest.IndexOfAny(RelaxedStops);
+            var run = stop < 0 ? rest.Length : stop;
+            // Within the line only: searching the whole rest would rescan it for every line.
+            var doubled = rest[..run].IndexOf("  "u8);
+            if (doubled >= 0)
+            {
+                run = doubled;
+            }
+
+            var content = rest[..run];
+            var trailing = content.Length - content.TrimEnd((byte)' ').Length;
+            Content(content[..^trailing]);
+            _pendingWhitespace |= trailing > 0;
             i += run;
         }
     }
