@@ -61,15 +61,22 @@ public static class RecordFields
     /// <summary>Envelope, when tracing is on and there is one: W3C tracestate.</summary>
     public const string TraceState = "tracestate";
 
-    // Whole and final records, when sender authentication is on (issue 15): the compact verdicts,
-    // "<result> <domain>" for SPF, one "<result> <d> <s> <a>" per DKIM signature, and
-    // "<result> <From domain> <policy>" for DMARC (docs/record-format.md).
+    /// <summary>
+    /// Whole and final records, when the gateway verifies senders (issue 15): the SPF verdict as
+    /// "&lt;result&gt; &lt;domain&gt;", e.g. "pass example.org" (docs/record-format.md).
+    /// </summary>
     public const string Spf = "spf";
+
+    /// <summary>Whole and final records: one field per DKIM signature, "&lt;result&gt; &lt;d&gt; &lt;s&gt; &lt;a&gt;".</summary>
     public const string Dkim = "dkim";
+
+    /// <summary>Whole and final records: the DMARC verdict, "&lt;result&gt; &lt;From domain&gt; &lt;policy&gt;".</summary>
     public const string Dmarc = "dmarc";
 
-    // Final records only: text to put in front of the joined chunk values, the Authentication-Results
-    // field that was known only after the first chunk had gone out. Not covered by length and hash.
+    /// <summary>
+    /// Final records only: the Authentication-Results field, to put in front of the joined chunk
+    /// values (it was known only after the first chunk had gone out). Not covered by length and hash.
+    /// </summary>
     public const string Prefix = "prefix";
 
     // Whole and final records: what closes the message.
