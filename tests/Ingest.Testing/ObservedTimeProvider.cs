@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ingest.Session.Tests;
+namespace Ingest.Testing;
 
 /// <summary>
 /// A fake clock that also tells a test when a timer has been armed, so the test advances time
 /// only once the session is waiting on it (no sleeps, no polling).
 /// </summary>
-internal sealed class ObservedTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+public sealed class ObservedTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
 {
     private readonly Lock _lock = new();
     private readonly List<TimeSpan> _armed = [];
