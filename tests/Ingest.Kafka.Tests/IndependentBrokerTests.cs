@@ -21,14 +21,14 @@ public sealed class IndependentBrokerTests(ITestOutputHelper output)
         await KafkaTarget.CreateTopicAsync(broker.BootstrapServers, topic, partitions: 3);
         await using var gateway = await KafkaGateway.StartAsync(broker.BootstrapServers, topic);
 
-        // The generated corpus, octet for octet with BDAT, on one connection.
+        // The generated corpus (and the real-world one, where configured), octet for octet with BDAT, on one connection.
         var sent = new Dictionary<string, byte[]>();
         await using (var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint))
         {
             await client.ExpectAsync("220");
             await client.SendAsync("EHLO client.test\r\n");
             await client.ExpectAsync("250-");
-            foreach (var message in TestCorpus.Generated())
+            foreach (var message in TestCorpus.All())
             {
                 await client.SendAsync([.. Encoding.ASCII.GetBytes($"MAIL FROM:<bob@example.org> SMTPUTF8\r\nRCPT TO:<alice@example.com>\r\nBDAT {message.Bytes.Length} LAST\r\n"), .. message.Bytes]);
                 await client.ExpectAsync("250");
