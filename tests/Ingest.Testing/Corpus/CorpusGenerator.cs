@@ -30,20 +30,7 @@ public static class CorpusGenerator
         Write("13-multipart-related-inline-image.eml", RelatedInlineImage()),
     ];
 
-    /// <summary>The wire form every message takes: CRLF line ends (RFC 5322 2.1).</summary>
-    public static byte[] Bytes(MimeMessage message, bool international = false)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        // RFC 6532: raw UTF-8 in headers, for SMTPUTF8 mail; otherwise RFC 2047 encoded words.
-        options.International = international;
-        using var stream = new MemoryStream();
-        message.WriteTo(options, stream);
-        return stream.ToArray();
-    }
-
-    private static CorpusMessage Write(string name, MimeMessage message, bool international = false) => new(name, Bytes(message, international));
+    private static CorpusMessage Write(string name, MimeMessage message, bool international = false) => new(name, MailKitSend.Wire(message, international));
 
     private static CorpusMessage WithoutFinalLineBreak(CorpusMessage message)
     {
