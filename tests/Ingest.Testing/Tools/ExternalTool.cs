@@ -18,7 +18,12 @@ public sealed class ExternalTool
 
     public static readonly ExternalTool Swaks = new("swaks", "apt-get install swaks");
 
-    public static readonly ExternalTool Dovecot = new("dovecot", "apt-get install dovecot-imapd dovecot-pop3d", directories: SystemDirectories);
+    /// <summary>Dovecot with its IMAP and POP3 servers: dovecot-core alone has the master but neither server.</summary>
+    public static readonly ExternalTool Dovecot = new(
+        "dovecot",
+        "apt-get install dovecot-imapd dovecot-pop3d",
+        directories: SystemDirectories,
+        complete: () => HasDovecotService("imap") && HasDovecotService("pop3"));
 
     /// <summary>
     /// franz-go's kfake, the independent Kafka-protocol broker. Not a Debian package: the
@@ -34,13 +39,15 @@ public sealed class ExternalTool
     private static readonly ExternalTool[] Known = [Haproxy, Swaks, Dovecot, Kfake];
 
     private readonly string[] _directories;
+    private readonly Func<bool> _complete;
 
-    private ExternalTool(string name, string install, string? variable = null, string[]? directories = null)
+    private ExternalTool(string name, string install, string? variable = null, string[]? directories = null, Func<bool>? complete = null)
     {
         Name = name;
         Install = install;
         Variable = variable;
         _directories = directories ?? [];
+        _complete = complete ?? (() => true);
     }
 
     public string Name { get; }
@@ -64,8 +71,10 @@ public sealed class ExternalTool
 
     public string MissingReason => $"{Name} not found ({SearchedPlaces}): {Install}";
 
-    /// <summary>The executable's full path, or null when it is not there.</summary>
-    public string? Find()
+    /// <summary>The executable's full path, or null when it (or a part of the tool it needs) is not there.</summary>
+    public string? Find() => _complete() ? Executable() : null;
+
+    private string? Executable()
     {
         if (Variable is not null && Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } named)
         {
@@ -80,6 +89,9 @@ public sealed class ExternalTool
     /// <summary>The executable's full path; throws with the install command when it is missing.</summary>
     public string Require() => Find() ?? throw new InvalidOperationException(
         MissingReason + (Required ? $" ({RequireVariable} is set, so a missing tool is a failure)" : ""));
+
+    private static bool HasDovecotService(string service) =>
+        new[] { "/usr/lib/dovecot", "/usr/libexec/dovecot", "/usr/local/libexec/dovecot" }.Any(directory => IsExecutable(Path.Combine(directory, service)));
 
     private static bool IsExecutable(string path)
     {

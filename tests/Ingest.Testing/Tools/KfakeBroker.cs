@@ -84,26 +84,6 @@ public sealed class KfakeBroker : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task StopAsync(Process process)
-    {
-        if (process.HasExited)
-        {
-            return;
-        }
-
-        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync().WaitAsync(Bound);
-        }
-
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(Bound);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(Bound);
-        }
-    }
+    // SIGTERM, the way kfake stops cleanly; SIGKILL if it has not exited within the bound.
+    private static Task StopAsync(Process process) => ChildProcess.StopAsync(process, Bound);
 }
