@@ -11,6 +11,7 @@ internal sealed class DeliveryDeadlines : IDisposable
     private readonly Lock _lock = new();
     private readonly LinkedList<IExpiring> _waiting = new();
     private readonly TimeSpan _wait;
+    private readonly TimeSpan _period;
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
 
@@ -19,8 +20,8 @@ internal sealed class DeliveryDeadlines : IDisposable
         _wait = wait;
         _time = time;
         // Checked a few times per wait, at most once a second: a message is failed at most a tick late.
-        var period = TimeSpan.FromTicks(Math.Clamp(wait.Ticks / 4, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond));
-        _timer = time.CreateTimer(static state => ((DeliveryDeadlines)state!).Expire(), this, period, period);
+        _period = TimeSpan.FromTicks(Math.Clamp(wait.Ticks / 4, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond));
+        _timer = time.CreateTimer(static state => ((DeliveryDeadlines)state!).Expire(), this, _period, _period);
     }
 
     /// <summary>Something that waits and can be told its time is up.</summary>
@@ -34,13 +35,23 @@ internal sealed class DeliveryDeadlines : IDisposable
     /// <summary>How long a message may wait, from its last record produced.</summary>
     public TimeSpan Wait => _wait;
 
+    /// <summary>How often deadlines are checked: a message fails at most this long after its deadline.</summary>
+    public TimeSpan Period => _period;
+
+    /// <summary>Raised after a message starts waiting: on a fake clock, a test moves time only after it.</summary>
+    public event Action? Added;
+
     public LinkedListNode<IExpiring> Add(IExpiring waiter)
     {
         waiter.Deadline = _time.GetTimestamp() + (long)(_wait.TotalSeconds * _time.TimestampFrequency);
+        LinkedListNode<IExpiring> node;
         lock (_lock)
         {
-            return _waiting.AddLast(waiter);
+            node = _waiting.AddLast(waiter);
         }
+
+        Added?.Invoke();
+        return node;
     }
 
     public void Remove(LinkedListNode<IExpiring> node)

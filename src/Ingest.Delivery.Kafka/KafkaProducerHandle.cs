@@ -54,6 +54,12 @@ public sealed class KafkaProducerHandle : IDisposable
 
     public KafkaHealth Health => (KafkaHealth)Volatile.Read(ref _health);
 
+    /// <summary>
+    /// Raised after <see cref="Health"/> changes, with the new value, on the thread that changed it
+    /// (often a librdkafka callback thread): handlers must be short and must not throw.
+    /// </summary>
+    public event Action<KafkaHealth>? HealthChanged;
+
     /// <summary>How many producer instances this handle has built (1 until a fatal error).</summary>
     public int Generation => Current.Number;
 
@@ -102,7 +108,7 @@ public sealed class KafkaProducerHandle : IDisposable
     {
         if (generation == Current && Health is not (KafkaHealth.Failed or KafkaHealth.Healthy))
         {
-            Volatile.Write(ref _health, (int)KafkaHealth.Healthy);
+            SetHealth(KafkaHealth.Healthy);
             lock (_lock)
             {
                 // This producer works: the next fatal error is rebuilt at once again.
@@ -115,7 +121,15 @@ public sealed class KafkaProducerHandle : IDisposable
     {
         if (generation == Current && Health != KafkaHealth.Failed)
         {
-            Volatile.Write(ref _health, (int)KafkaHealth.Unavailable);
+            SetHealth(KafkaHealth.Unavailable);
+        }
+    }
+
+    private void SetHealth(KafkaHealth health)
+    {
+        if ((KafkaHealth)Interlocked.Exchange(ref _health, (int)health) != health)
+        {
+            HealthChanged?.Invoke(health);
         }
     }
 
@@ -152,7 +166,7 @@ public sealed class KafkaProducerHandle : IDisposable
                 return;
             }
 
-            Volatile.Write(ref _health, (int)KafkaHealth.Failed);
+            SetHealth(KafkaHealth.Failed);
             // Messages waiting on the failed producer are answered 451 now rather than at their deadline.
             failed.Retire();
             _rebuild = Task.Run(() => RebuildAsync(failed));
@@ -198,7 +212,7 @@ public sealed class KafkaProducerHandle : IDisposable
                     {
                         var next = Build(failed.Number + 1);
                         Volatile.Write(ref _current, next);
-                        Volatile.Write(ref _health, (int)KafkaHealth.Starting);
+                        SetHealth(KafkaHealth.Starting);
                         KafkaLog.ProducerRebuilt(_logger, next.Number);
                         _metrics.ProducerRebuilt();
                         return;

@@ -46,6 +46,13 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
 
     public KafkaHealth Health => _handle.Health;
 
+    /// <summary>Raised after <see cref="Health"/> changes (see <see cref="KafkaProducerHandle.HealthChanged"/>).</summary>
+    public event Action<KafkaHealth>? HealthChanged
+    {
+        add => _handle.HealthChanged += value;
+        remove => _handle.HealthChanged -= value;
+    }
+
     /// <summary>Bytes handed to the producer and not yet acknowledged.</summary>
     public long InFlightBytes => Budget.Capacity - Budget.Available;
 

@@ -1,15 +1,8 @@
 namespace Ingest.Functional.Tests;
 
-/// <summary>The shared real-world messages (../shared/corpus beside the repository), read in place.</summary>
+/// <summary>Turning corpus files into what DATA carries: CRLF lines, dot-stuffed.</summary>
 internal static class Corpus
 {
-    public static List<(string Name, byte[] Bytes)> Messages()
-    {
-        var directory = Locate();
-        return Directory.GetFiles(directory, "*.eml").Order(StringComparer.Ordinal)
-            .Select(path => (Path.GetFileName(path), File.ReadAllBytes(path))).ToList();
-    }
-
     /// <summary>Every CR, LF or CRLF becomes CRLF, and the message ends with one.</summary>
     public static byte[] ToCrlf(byte[] raw)
     {
@@ -58,18 +51,5 @@ internal static class Corpus
         }
 
         return [.. output];
-    }
-
-    private static string Locate()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ingest.sln")))
-            {
-                return Path.Combine(directory.FullName, "..", "shared", "corpus");
-            }
-        }
-
-        throw new DirectoryNotFoundException("Ingest.sln not found above " + AppContext.BaseDirectory);
     }
 }

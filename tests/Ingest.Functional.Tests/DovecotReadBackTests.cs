@@ -15,7 +15,7 @@ public sealed class DovecotReadBackTests(ITestOutputHelper output)
 {
     private const string Bounce = "Subject: bounce\r\n\r\nsent with BDAT LAST, no line ending at the end";
 
-    [DovecotFact]
+    [ToolFact("dovecot")]
     public async Task GatewayMaildirReadsBackOverImapAndPop3ByteForByte()
     {
         await using var gateway = await RunningGateway.StartAsync();
@@ -88,7 +88,7 @@ public sealed class DovecotReadBackTests(ITestOutputHelper output)
         dovecot.AssertNothingWrongLogged();
     }
 
-    [DovecotFact]
+    [ToolFact("dovecot")]
     public async Task DovecotStartsAgainOnOtherPortsWhenAPortItWasGivenIsTaken()
     {
         // Port 0 cannot be configured in Dovecot, so ports are picked first and bound later: another

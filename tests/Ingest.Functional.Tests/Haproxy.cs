@@ -31,7 +31,7 @@ internal sealed class Haproxy : IAsyncDisposable
     /// <param name="source">The address HAProxy connects to the servers from.</param>
     public static async Task<Haproxy> StartAsync(IReadOnlyList<(IPEndPoint Address, string Options)> servers, IPAddress source)
     {
-        var binary = Locate();
+        var binary = ExternalTool.Haproxy.Require();
         var directory = Directory.CreateTempSubdirectory("ingest-haproxy-").FullName;
         var frontend = new IPEndPoint(IPAddress.Loopback, FreePort());
         var config = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"""
@@ -129,14 +129,6 @@ internal sealed class Haproxy : IAsyncDisposable
         {
             return output.ToString();
         }
-    }
-
-    private static string Locate()
-    {
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/local/sbin", "/sbin"]);
-        return directories.Select(directory => Path.Combine(directory, "haproxy")).FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("haproxy is not installed: apt-get install -y haproxy (.ci/run installs it).");
     }
 
     /// <summary>A port the OS just handed out on loopback; HAProxy binds it a moment later.</summary>

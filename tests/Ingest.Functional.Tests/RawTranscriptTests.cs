@@ -1,9 +1,10 @@
 using System.Text;
+using Xunit.Abstractions;
 
 namespace Ingest.Functional.Tests;
 
 /// <summary>Raw TcpClient transcripts: the protocol as bytes on a real socket.</summary>
-public sealed class RawTranscriptTests
+public sealed class RawTranscriptTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task PipelinedTransactionIsDeliveredUnstuffed()
@@ -55,8 +56,12 @@ public sealed class RawTranscriptTests
     [Fact]
     public async Task CorpusMessagesSurviveDataAndBdatByteForByte()
     {
-        var corpus = Corpus.Messages();
-        Assert.True(corpus.Count >= 100, $"expected the shared corpus, found {corpus.Count} messages");
+        // The generated corpus always; the real-world one too where INGEST_CORPUS_DIR or ../shared/corpus has it.
+        var corpus = TestCorpus.All();
+        var generated = TestCorpus.Generated();
+        Assert.NotEmpty(generated);
+        Assert.Equal(generated.Count + TestCorpus.RealWorld().Count, corpus.Count);
+        output.WriteLine($"{generated.Count} generated messages, {corpus.Count - generated.Count} real-world ones from {TestCorpus.RealWorldDirectory() ?? "(none configured)"}");
         await using var gateway = await RunningGateway.StartAsync();
         await using var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint);
         await client.ExpectAsync("220");
@@ -64,7 +69,7 @@ public sealed class RawTranscriptTests
         await client.ExpectAsync("250-");
 
         var expected = new Dictionary<string, byte[]>();
-        foreach (var (name, raw) in corpus)
+        foreach (var (_, raw) in corpus)
         {
             // DATA carries lines: the corpus file's line ends become CRLF, then it is dot-stuffed.
             var lines = Corpus.ToCrlf(raw);

@@ -6,8 +6,11 @@ using System.Text;
 using Ingest.Host;
 using Ingest.Policy;
 using Ingest.Session;
+using Ingest.Transport;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -17,6 +20,7 @@ namespace Ingest.Functional.Tests;
 public sealed class TlsTests : IDisposable
 {
     private const string Password = "wonderland";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private readonly TestCertificate _certificate = TestCertificate.Create();
     private readonly string _passwordFile;
 
@@ -29,13 +33,18 @@ public sealed class TlsTests : IDisposable
 
     public void Dispose() => _certificate.Dispose();
 
-    private Task<RunningGateway> StartAsync(params string[] settings) => RunningGateway.StartAsync(
-    [
-        .. _certificate.PemSettings,
-        $"Ingest:Auth:PasswordFile={_passwordFile}",
-        "Ingest:Smtp:AcceptedDomains:0=example.com",
-        .. settings,
-    ]);
+    private Task<RunningGateway> StartAsync(params string[] settings) => StartAsync(null, settings);
+
+    private Task<RunningGateway> StartAsync(TimeProvider? time, params string[] settings) => RunningGateway.StartAsync(
+        [
+            .. _certificate.PemSettings,
+            $"Ingest:Auth:PasswordFile={_passwordFile}",
+            "Ingest:Smtp:AcceptedDomains:0=example.com",
+            .. settings,
+        ],
+        time is null ? null : services => services.AddSingleton(time));
+
+    private static ObservedTimeProvider Clock() => new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
 
     private static MimeMessage Message(string to)
     {
@@ -58,15 +67,6 @@ public sealed class TlsTests : IDisposable
         },
     };
 
-    private static byte[] WireBytes(MimeMessage message)
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        using var stream = new MemoryStream();
-        message.WriteTo(options, stream);
-        return stream.ToArray();
-    }
-
     [Fact]
     public async Task MailKitDeliversOverStartTlsAfterAuthPlainAndMayRelay()
     {
@@ -86,7 +86,7 @@ public sealed class TlsTests : IDisposable
         var file = MaildirFile.Read(Assert.Single(gateway.DeliveredFiles()));
         Assert.Contains("with ESMTPSA id ", file.Prelude);
         Assert.Matches(@"\(TLSv1\.[23]\) tls TLS_[A-Z0-9_]+;", file.Prelude);
-        Assert.Equal(WireBytes(message), file.Message);
+        Assert.Equal(MailKitSend.Wire(message, international: false), file.Message);
     }
 
     [Fact]
@@ -212,15 +212,23 @@ public sealed class TlsTests : IDisposable
     [Fact]
     public async Task AClientThatNeverCompletesTheHandshakeIsDisconnectedAfterTheTimeout()
     {
-        await using var gateway = await StartAsync(
-            "Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:0",
-            "Ingest:Server:Tls:HandshakeTimeout=00:00:00.500");
+        var time = Clock();
+        var timeout = TimeSpan.FromSeconds(7);
+        await using var gateway = await StartAsync(time, "Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:0", $"Ingest:Server:Tls:HandshakeTimeout={timeout}");
+        using var failures = new MetricCollector<long>(gateway.Services.GetRequiredService<SmtpSessionFactory>().Metrics.Meter, "smtp.server.tls.handshake.failures");
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(gateway.EndPoint);
-        var buffer = new byte[16];
-        // The server says nothing on an implicit TLS endpoint and closes when the timeout passes.
-        var read = await tcp.GetStream().ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal(0, read);
+        // The server says nothing on an implicit TLS endpoint; it waits for the handshake on its clock.
+        await time.WhenArmedAsync(timeout).WaitAsync(Bound);
+        var read = tcp.GetStream().ReadAsync(new byte[16]).AsTask();
+        Assert.False(read.IsCompleted, "closed before the handshake timeout");
+        Assert.Empty(failures.GetMeasurementSnapshot());
+
+        time.Advance(timeout);
+        Assert.Equal(0, await read.WaitAsync(Bound));
+        // Closed because the timeout passed, not for any other reason.
+        var failure = Assert.Single(failures.GetMeasurementSnapshot());
+        Assert.Equal(TlsMetrics.Timeout, failure.Tags["error.type"]);
     }
 
     [Fact]
@@ -269,18 +277,29 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
-    public async Task AnIdleTlsSessionTimesOutWith421OverTls()
+    public async Task AStalledTlsSessionTimesOutWith421OverTls()
     {
         // The session's timeout cancels a pending read of the pipe over SslStream; the 421 must still go out encrypted.
-        await using var gateway = await StartAsync("Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:0", "Ingest:Smtp:IdleTimeout=00:00:00.500");
+        var time = Clock();
+        var timeout = TimeSpan.FromSeconds(90);
+        await using var gateway = await StartAsync(time, "Ingest:Server:Tls:ImplicitEndpoints:0=127.0.0.1:0", $"Ingest:Smtp:CommandTimeout={timeout}");
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(gateway.EndPoint);
         await using var tls = new SslStream(tcp.GetStream());
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "gw.test", RemoteCertificateValidationCallback = (_, _, _, _) => true });
         var reader = new StreamReader(tls, Encoding.ASCII);
-        Assert.StartsWith("220 ", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
-        Assert.StartsWith("421 4.4.2", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
-        Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.StartsWith("220 ", await reader.ReadLineAsync().WaitAsync(Bound));
+        // Half a command, then silence. The session arms the command timeout once it has read these
+        // octets, so when the timer is armed it is past the greeting's flush and waiting on the read
+        // (the idle timer, armed before that flush, could fire into it on a fake clock).
+        await tls.WriteAsync("NO"u8.ToArray());
+        await time.WhenArmedAsync(timeout).WaitAsync(Bound);
+        var next = reader.ReadLineAsync();
+        Assert.False(next.IsCompleted, "answered before the timeout");
+
+        time.Advance(timeout);
+        Assert.StartsWith("421 4.4.2", await next.WaitAsync(Bound));
+        Assert.Null(await reader.ReadLineAsync().WaitAsync(Bound));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Ingest.Delivery.Kafka;
 namespace Ingest.Kafka.Tests;
 
 /// <summary>The in-flight byte budget: what waits, in which order, and what a cancelled wait gives back.</summary>
+[Trait("Broker", "none")]
 public sealed class ByteBudgetTests
 {
     [Fact]

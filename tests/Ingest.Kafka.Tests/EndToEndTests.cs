@@ -93,7 +93,8 @@ public sealed class EndToEndTests(KafkaTarget kafka, ITestOutputHelper output) :
         Assert.Equal(0, counters.Duplicates);
     }
 
-    internal static void AssertDelivered(ReassembledMessage delivered, string id, byte[] wire, string[] recipients)
+    /// <param name="receivedAt">The gateway's clock when it was a fake one: the envelope must carry exactly that time.</param>
+    internal static void AssertDelivered(ReassembledMessage delivered, string id, byte[] wire, string[] recipients, DateTimeOffset? receivedAt = null)
     {
         var envelope = delivered.Envelope;
         Assert.Equal(id, envelope.MessageId);
@@ -104,7 +105,14 @@ public sealed class EndToEndTests(KafkaTarget kafka, ITestOutputHelper output) :
         Assert.False(string.IsNullOrEmpty(envelope.HeloName));
         Assert.Equal("gw-test", envelope.Gateway);
         Assert.Equal("ESMTP", envelope.Protocol);
-        Assert.True(DateTimeOffset.UtcNow - envelope.ReceivedAt < TimeSpan.FromMinutes(5));
+        if (receivedAt is { } fixedTime)
+        {
+            Assert.Equal(fixedTime, envelope.ReceivedAt);
+        }
+        else
+        {
+            Assert.True(DateTimeOffset.UtcNow - envelope.ReceivedAt < TimeSpan.FromMinutes(5));
+        }
 
         // The value is the gateway's Received header, then the message exactly as the client sent it.
         Assert.True(delivered.Value.Length > wire.Length);

@@ -7,6 +7,7 @@ using Ingest.Kafka.Records;
 namespace Ingest.Kafka.Tests;
 
 /// <summary>The envelope travels in the first record's packed fields and comes back out of the consumer side whole.</summary>
+[Trait("Broker", "none")]
 public sealed class EnvelopeFieldsTests
 {
     private static MessageEnvelope Envelope(string? tlsProtocol, string? tlsCipher, string? user) => new()

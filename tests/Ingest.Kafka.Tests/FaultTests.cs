@@ -10,6 +10,7 @@ namespace Ingest.Kafka.Tests;
 /// even when KAFKA_BOOTSTRAP_SERVERS is set: a real broker cannot be taken down or made to fail on cue.
 /// Topics have one partition, so "nothing else arrived" is checked by reading up to a later message.
 /// </summary>
+[Trait("Broker", "mock-only")]
 public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 {
     // Kafka protocol error codes (retriable) and librdkafka's local "transport" error, which makes the

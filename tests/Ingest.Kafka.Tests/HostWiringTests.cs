@@ -1,12 +1,14 @@
 using Ingest.Delivery;
 using Ingest.Delivery.Kafka;
 using Ingest.Host;
+using Ingest.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Kafka.Tests;
 
 /// <summary>Which sink the host chooses, and start-up validation of the Kafka settings naming their keys.</summary>
+[Trait("Broker", "none")]
 public sealed class HostWiringTests
 {
     private static async Task<Exception?> StartFailureAsync(params string[] settings)
@@ -35,13 +37,21 @@ public sealed class HostWiringTests
     [Fact]
     public async Task BootstrapServersSelectTheKafkaSinkWhichStartsWithNoBrokerListening()
     {
-        // Nothing listens on this port's neighbour-free loopback address: the gateway must start anyway.
+        // Nothing listens on port 1 of loopback: the gateway must start, answer SMTP, and say through
+        // its health (hence /readyz) that Kafka is unreachable, once librdkafka has found that out.
         var app = IngestApp.Build(["--Ingest:Server:Endpoints:0=127.0.0.1:0", "--Ingest:Management:Endpoint=", "--Ingest:Management:DrainDelay=00:00:00", "--Ingest:Kafka:BootstrapServers=127.0.0.1:1", "--Logging:LogLevel:Default=None"]);
+        var sink = Assert.IsType<KafkaSink>(app.Services.GetRequiredService<IMessageSink>());
+        using var unavailable = new HealthWatch(sink, KafkaHealth.Unavailable);
         await app.StartAsync();
         try
         {
-            var sink = Assert.IsType<KafkaSink>(app.Services.GetRequiredService<IMessageSink>());
-            Assert.NotEqual(KafkaHealth.Healthy, sink.Health);
+            await using var client = await RawSmtpClient.ConnectAsync(app.Services.GetRequiredService<SmtpListeners>().EndPoints.Single());
+            await client.ExpectAsync("220 ");
+            await client.SendAsync("EHLO client.test\r\n");
+            await client.ExpectAsync("250-");
+
+            await unavailable.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal("kafka unavailable", app.Services.GetRequiredService<GatewayState>().NotReadyReason());
         }
         finally
         {

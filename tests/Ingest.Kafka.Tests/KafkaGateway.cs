@@ -26,7 +26,11 @@ internal sealed class KafkaGateway : IAsyncDisposable
     /// <summary>Where /healthz, /readyz and /metrics answer.</summary>
     public Uri Management => new($"http://{_app.Services.GetRequiredService<ManagementListener>().EndPoint}");
 
-    public static async Task<KafkaGateway> StartAsync(string bootstrapServers, string defaultTopic, params string[] settings)
+    public static Task<KafkaGateway> StartAsync(string bootstrapServers, string defaultTopic, params string[] settings) =>
+        StartAsync(bootstrapServers, defaultTopic, null, settings);
+
+    /// <summary>With <paramref name="time"/> as the gateway's clock (delivery deadlines, session timeouts), when given.</summary>
+    public static async Task<KafkaGateway> StartAsync(string bootstrapServers, string defaultTopic, TimeProvider? time, params string[] settings)
     {
         string[] args =
         [
@@ -42,7 +46,7 @@ internal sealed class KafkaGateway : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings.Select(setting => "--" + setting),
         ];
-        var app = IngestApp.Build(args);
+        var app = IngestApp.Build(args, time is null ? null : services => services.AddSingleton(time));
         await app.StartAsync();
         return new KafkaGateway(app);
     }

@@ -1,3 +1,4 @@
+using Ingest.Kafka.Records;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
 
@@ -20,15 +21,28 @@ public sealed class KafkaMetricsTests(KafkaTarget kafka, ITestOutputHelper outpu
         using var errors = new MetricCollector<long>(meter, "kafka.producer.errors");
         using var inFlight = new MetricCollector<long>(meter, "kafka.producer.inflight.records");
 
-        await Mail.SendAsync(gateway, Mail.Message(1024), useData: true);
-        await Mail.SendAsync(gateway, Mail.Message(3 * 1024 * 1024), useData: false);
+        var small = await Mail.SendAsync(gateway, Mail.Message(1024), useData: true);
+        var large = await Mail.SendAsync(gateway, Mail.Message(3 * 1024 * 1024), useData: false);
 
+        // What the topic holds is what the metrics must have counted, record by record.
+        var topicRecords = TopicReader.ReadUntil(kafka.BootstrapServers, topic, 3, read => TopicReader.Closed(read, small, large));
+        output.WriteLine(TopicReader.Describe(topicRecords));
+        long InTopic(string id, string kind) => topicRecords.Count(record => TopicReader.Id(record) == id && TopicReader.Kind(record) == kind);
         long Kind(string kind) => records.GetMeasurementSnapshot().Where(m => Equals(m.Tags["kafka.record.kind"], kind)).Sum(m => m.Value);
+        Assert.Equal(1, InTopic(small, "whole"));
+        Assert.Equal(0, InTopic(large, "whole"));
+        Assert.Equal(1, InTopic(large, "final"));
+        // Under a megabyte per record, so three or more chunks, all of which the final record counts.
+        Assert.True(InTopic(large, "chunk") >= 3, $"{InTopic(large, "chunk")} chunk records for a 3 MB body");
+        var final = topicRecords.Single(record => TopicReader.Id(record) == large && TopicReader.Kind(record) == "final");
+        Assert.Equal((ulong)InTopic(large, "chunk") + 1, RecordMetadata.Read(final)!.Chunks);
         Assert.Equal(1, Kind("whole"));
-        Assert.True(Kind("chunk") >= 3, $"{Kind("chunk")} chunk records for a 3 MB body");
+        Assert.Equal(InTopic(large, "chunk"), Kind("chunk"));
         Assert.Equal(1, Kind("final"));
+        Assert.Equal(topicRecords.Count, records.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal(1, chunked.GetMeasurementSnapshot().Sum(m => m.Value));
-        Assert.True(sent.GetMeasurementSnapshot().Sum(m => m.Value) > 3 * 1024 * 1024);
+        // Value octets: exactly what the topic holds.
+        Assert.Equal(topicRecords.Sum(record => (long)record.Value.Length), sent.GetMeasurementSnapshot().Sum(m => m.Value));
         // Every record produced was settled (acknowledged) before the 250s, none failed.
         Assert.Equal(records.GetMeasurementSnapshot().Sum(m => m.Value), durations.GetMeasurementSnapshot().Count);
         Assert.Empty(errors.GetMeasurementSnapshot());

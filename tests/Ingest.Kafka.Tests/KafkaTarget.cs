@@ -43,9 +43,15 @@ public sealed class KafkaTarget : IDisposable
             return topic;
         }
 
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1 }]);
+        await CreateTopicAsync(BootstrapServers, topic, partitions);
         return topic;
+    }
+
+    /// <summary>Creates a topic on a real broker, with the broker's default replication.</summary>
+    public static async Task CreateTopicAsync(string bootstrapServers, string topic, int partitions)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1 }]);
     }
 
     public void Dispose() => _mock?.Dispose();

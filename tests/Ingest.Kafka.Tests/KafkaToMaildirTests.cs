@@ -101,7 +101,7 @@ public sealed class KafkaToMaildirTests(KafkaTarget kafka, ITestOutputHelper out
         Assert.Equal(2, Directory.GetFiles(Path.Combine(_maildir, "new")).Length);
     }
 
-    [DovecotFact]
+    [ToolFact("dovecot")]
     public async Task ToolMaildirReadsBackOverImapAndPop3ByteForByteWithTheArrivalTime()
     {
         output.WriteLine(kafka.Description);

@@ -4,10 +4,20 @@ using Xunit.Abstractions;
 
 namespace Ingest.Kafka.Tests;
 
-/// <summary>/readyz follows the Kafka sink's health (issue 4): a load balancer stops sending while Kafka is away.</summary>
+/// <summary>
+/// /readyz follows the Kafka sink's health (issue 4): a load balancer stops sending while Kafka is
+/// away. The brokers are taken down and brought back, so it needs the mock. Each step waits for
+/// the sink's own news (its health event, an acknowledged message), and the delivery deadline is
+/// on a fake clock, so nothing here depends on how fast librdkafka reconnects.
+/// </summary>
+[Trait("Broker", "mock-only")]
 public sealed class ReadinessTests(ITestOutputHelper output) : IDisposable
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
+
     private readonly MockCluster _cluster = new();
+    private readonly ObservedTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => _cluster.Dispose();
 
@@ -18,36 +28,33 @@ public sealed class ReadinessTests(ITestOutputHelper output) : IDisposable
         var topic = "ingest-ready-" + Guid.NewGuid().ToString("N")[..16];
         _cluster.CreateTopic(topic, partitions: 1);
         _cluster.BrokersDown();
-        await using var gateway = await KafkaGateway.StartAsync(_cluster.BootstrapServers, topic, "Ingest:Kafka:DeliveryTimeout=00:00:02");
-        using var http = new HttpClient { BaseAddress = gateway.Management, Timeout = TimeSpan.FromSeconds(30) };
+        await using var gateway = await KafkaGateway.StartAsync(_cluster.BootstrapServers, topic, _time, $"Ingest:Kafka:DeliveryTimeout={DeliveryTimeout}");
+        using var http = new HttpClient { BaseAddress = gateway.Management, Timeout = Bound };
+        using var unavailable = new HealthWatch(gateway.Sink, KafkaHealth.Unavailable);
 
-        // Alive throughout; ready until the sink has news that Kafka is unreachable.
+        // Alive throughout; not ready once librdkafka reports the brokers unreachable.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
-        Assert.Equal(451, await Mail.SendRefusedAsync(gateway, Mail.Message(1024), useData: true));
-        Assert.Equal(KafkaHealth.Unavailable, gateway.Sink.Health);
+        await unavailable.Reached.WaitAsync(Bound);
         var down = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Equal("kafka unavailable\n", await down.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
 
-        _cluster.BrokersUp();
-        // The first message acknowledged after the brokers return is what tells the sink: a sender
-        // retries a 451, and so does this test, a bounded number of times.
-        var accepted = false;
-        for (var attempt = 0; attempt < 20 && !accepted; attempt++)
-        {
-            try
-            {
-                await Mail.SendAsync(gateway, Mail.Message(1024), useData: true);
-                accepted = true;
-            }
-            catch (MailKit.Net.Smtp.SmtpCommandException refusal) when ((int)refusal.StatusCode == 451)
-            {
-                output.WriteLine($"attempt {attempt}: 451 while the producer reconnects");
-            }
-        }
+        // Mail meanwhile waits for its deadline and gets 451, so the sender retries.
+        using var deadlines = new DeadlineWatch(gateway.Sink);
+        var refused = Mail.SendRefusedAsync(gateway, Mail.Message(1024), useData: true);
+        await deadlines.WaitingAsync().WaitAsync(Bound);
+        deadlines.PassDeadlines(_time);
+        Assert.Equal(451, await refused.WaitAsync(Bound));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
 
-        Assert.True(accepted, "no message was accepted after the brokers came back");
+        // The first message acknowledged after the brokers return is what tells the sink. Its
+        // deadline is on the fake clock, which stays put: it waits as long as librdkafka takes to
+        // reconnect, and one try is enough.
+        using var healthy = new HealthWatch(gateway.Sink, KafkaHealth.Healthy);
+        _cluster.BrokersUp();
+        await Mail.SendAsync(gateway, Mail.Message(1024), useData: true);
+        await healthy.Reached.WaitAsync(Bound);
         var up = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, up.StatusCode);
     }

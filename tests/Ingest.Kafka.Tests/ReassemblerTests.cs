@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Ingest.Kafka.Tests;
 
 /// <summary>The consumer side, record by record, with no broker: what completes, what is dropped, and why.</summary>
+[Trait("Broker", "none")]
 public sealed class ReassemblerTests
 {
     [Fact]

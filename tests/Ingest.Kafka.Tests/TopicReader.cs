@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using Ingest.Kafka.Consumer;
 using Ingest.Kafka.Records;
@@ -10,7 +9,11 @@ internal static class TopicReader
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    /// <summary>Reads records until <paramref name="done"/> says so; fails the test if that takes longer than a minute.</summary>
+    /// <summary>
+    /// Reads records until <paramref name="done"/> says so. Each record is awaited as it arrives
+    /// (Consume blocks until there is one); the minute is only a guard that fails a test whose
+    /// record never comes, never a condition of success.
+    /// </summary>
     public static List<ConsumedRecord> ReadUntil(string bootstrapServers, string topic, int partitions, Func<IReadOnlyList<ConsumedRecord>, bool> done)
     {
         var config = new ConsumerConfig
@@ -24,14 +27,17 @@ internal static class TopicReader
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         consumer.Assign(Enumerable.Range(0, partitions).Select(partition => new TopicPartitionOffset(topic, partition, Offset.Beginning)));
         var records = new List<ConsumedRecord>();
-        var clock = Stopwatch.StartNew();
-        while (!done(records))
+        using var guard = new CancellationTokenSource(Bound);
+        try
         {
-            Assert.True(clock.Elapsed < Bound, $"gave up reading {topic} after {Bound} with {records.Count} records");
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+            while (!done(records))
             {
-                records.Add(ToRecord(result));
+                records.Add(ToRecord(consumer.Consume(guard.Token)));
             }
+        }
+        catch (OperationCanceledException) when (guard.IsCancellationRequested)
+        {
+            Assert.Fail($"the awaited records of {topic} did not arrive within {Bound}; {records.Count} read:\n{Describe(records)}");
         }
 
         consumer.Close();

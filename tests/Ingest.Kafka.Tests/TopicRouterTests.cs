@@ -2,6 +2,7 @@ using Ingest.Delivery.Kafka;
 
 namespace Ingest.Kafka.Tests;
 
+[Trait("Broker", "none")]
 public sealed class TopicRouterTests
 {
     private static readonly TopicRouter Router = new(new KafkaOptions

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using Ingest.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ingest.Policy;
 

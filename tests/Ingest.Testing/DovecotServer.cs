@@ -75,7 +75,7 @@ public sealed class DovecotServer : IAsyncDisposable
     /// <param name="ports">Picks the IMAP and POP3 ports of each attempt; by default two the OS just handed out.</param>
     public static async Task<DovecotServer> StartAsync(string maildir, Action<string>? report = null, Func<(int Imap, int Pop3)>? ports = null)
     {
-        var binary = RequiredTool.Dovecot.Require();
+        var binary = ExternalTool.Dovecot.Require();
         var directory = Directory.CreateTempSubdirectory("ingest-dovecot-").FullName;
         try
         {

@@ -1,29 +1,42 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ingest.Session.Tests;
+namespace Ingest.Testing;
 
 /// <summary>
 /// A fake clock that also tells a test when a timer has been armed, so the test advances time
-/// only once the session is waiting on it (no sleeps, no polling).
+/// only once the code under test is waiting on it (no sleeps, no polling).
 /// </summary>
-internal sealed class ObservedTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+public sealed class ObservedTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
 {
     private readonly Lock _lock = new();
     private readonly List<TimeSpan> _armed = [];
-    private readonly List<(TimeSpan DueTime, TaskCompletionSource Armed)> _waiters = [];
+    private readonly List<(TimeSpan DueTime, int Count, TaskCompletionSource Armed)> _waiters = [];
 
-    /// <summary>Completes once any timer has been armed (created or changed) with <paramref name="dueTime"/>.</summary>
-    public Task WhenArmedAsync(TimeSpan dueTime)
+    /// <summary>How many times a timer has been armed (created or changed) with <paramref name="dueTime"/> so far.</summary>
+    public int Armings(TimeSpan dueTime)
     {
         lock (_lock)
         {
-            if (_armed.Contains(dueTime))
+            return _armed.Count(armed => armed == dueTime);
+        }
+    }
+
+    /// <summary>
+    /// Completes once timers have been armed with <paramref name="dueTime"/> <paramref name="count"/>
+    /// times in all: take <see cref="Armings"/> first and wait for one more when an earlier wait of
+    /// the same length (a previous message's, say) must not count.
+    /// </summary>
+    public Task WhenArmedAsync(TimeSpan dueTime, int count = 1)
+    {
+        lock (_lock)
+        {
+            if (_armed.Count(armed => armed == dueTime) >= count)
             {
                 return Task.CompletedTask;
             }
 
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((dueTime, waiter));
+            _waiters.Add((dueTime, count, waiter));
             return waiter.Task;
         }
     }
@@ -45,7 +58,8 @@ internal sealed class ObservedTimeProvider(DateTimeOffset start) : FakeTimeProvi
         lock (_lock)
         {
             _armed.Add(dueTime);
-            foreach (var waiter in _waiters.Where(waiter => waiter.DueTime == dueTime).ToArray())
+            var count = _armed.Count(armed => armed == dueTime);
+            foreach (var waiter in _waiters.Where(waiter => waiter.DueTime == dueTime && waiter.Count <= count).ToArray())
             {
                 _waiters.Remove(waiter);
                 waiter.Armed.SetResult();
