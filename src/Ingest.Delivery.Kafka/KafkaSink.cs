@@ -37,7 +37,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         Metrics = metrics ?? KafkaMetrics.Standalone();
         Metrics.WatchInFlightBytes(() => InFlightBytes);
         _router = new TopicRouter(options);
-        Chunks = new ChunkBuffers(maxPooled: 64);
+        Buffers = new BufferPool();
         // The backstop waits a little longer than librdkafka's own message timeout, so its verdict comes first.
         var grace = options.DeliveryTimeout / 10 < TimeSpan.FromSeconds(5) ? options.DeliveryTimeout / 10 : TimeSpan.FromSeconds(5);
         Deadlines = new DeliveryDeadlines(options.DeliveryTimeout + grace, Time);
@@ -68,7 +68,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
 
     internal ByteBudget Budget { get; }
 
-    internal ChunkBuffers Chunks { get; }
+    internal BufferPool Buffers { get; }
 
     internal DeliveryDeadlines Deadlines { get; }
 
@@ -105,10 +105,10 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
             return Failed(envelope, DeliveryResult.Permanent($"envelope of {largestEnvelope} bytes does not fit Ingest:Kafka:MaxRecordBytes"));
         }
 
-        if (capacity >= ChunkBuffers.Quantum)
+        if (capacity >= BufferPool.ChunkQuantum)
         {
-            // One capacity for nearly every message, so chunk buffers can be reused (ChunkBuffers).
-            capacity -= capacity % ChunkBuffers.Quantum;
+            // One capacity for nearly every message, so chunk buffers can be reused (BufferPool).
+            capacity -= capacity % BufferPool.ChunkQuantum;
         }
 
         return ValueTask.FromResult<IMessageWriter>(new KafkaWriter(this, envelope, key, routes, envelopes, capacity));

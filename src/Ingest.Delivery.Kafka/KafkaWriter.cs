@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.IO.Hashing;
 using Confluent.Kafka;
@@ -7,10 +6,11 @@ using Ingest.Kafka.Records;
 namespace Ingest.Delivery.Kafka;
 
 /// <summary>
-/// One message on its way into Kafka. Bytes are copied into one buffer; when it holds a chunk's
-/// capacity and more bytes arrive, it is produced as a chunk record and reused (librdkafka copies
-/// the value when a record is produced). So a message holds at most one chunk here, whatever its
-/// size, and its unacknowledged records count against the sink's in-flight budget.
+/// One message on its way into Kafka. Bytes are copied into one pooled buffer, which grows (16 KiB,
+/// doubling) up to the chunk capacity; when that is full and more bytes arrive, it is produced as a
+/// chunk record and reused (librdkafka copies the value when a record is produced). So a message
+/// holds at most one chunk here, whatever its size, and its unacknowledged records count against
+/// the sink's in-flight budget.
 /// <para>
 /// The acknowledgement that completes a message is reported on the producer's delivery-report
 /// thread, and the session waiting for it continues right there: it writes its 250 from that thread
@@ -21,8 +21,6 @@ namespace Ingest.Delivery.Kafka;
 /// </summary>
 internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
 {
-    private const int SmallBufferBytes = 64 * 1024;
-
     private const string RetiredReason = "the Kafka producer was closed (fatal error or shutdown) before every record was acknowledged";
 
     // Immutable, so one instance serves every record (librdkafka copies header values too).
@@ -43,9 +41,8 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
     // Not RunContinuationsAsynchronously: see the class summary.
     private readonly TaskCompletionSource _settled = new();
 
-    // Small messages stay in a pooled buffer; past it, one exact-size chunk buffer (a record value must be a whole byte[]).
-    private byte[]? _small;
-    private byte[]? _chunk;
+    // From the sink's pool: a power of two while the message is small, then exactly the chunk capacity.
+    private byte[]? _buffer;
     private int _fill;
     private long _length;
 
@@ -84,19 +81,12 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
         _routes = routes;
         _envelopes = envelopes;
         _capacity = capacity;
-        if (capacity <= SmallBufferBytes)
-        {
-            _chunk = sink.Chunks.Rent(capacity);
-        }
-        else
-        {
-            _small = ArrayPool<byte>.Shared.Rent(SmallBufferBytes);
-        }
+        _buffer = sink.Buffers.Rent(Math.Min(BufferPool.SmallestBytes, capacity));
     }
 
     long DeliveryDeadlines.IExpiring.Deadline { get; set; }
 
-    private Span<byte> Free => _chunk is { } chunk ? chunk.AsSpan(_fill, _capacity - _fill) : _small.AsSpan(_fill);
+    private Span<byte> Free => _buffer.AsSpan(_fill);
 
     public async ValueTask<DeliveryResult> WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
@@ -110,7 +100,7 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
             if (_fill == _capacity)
             {
                 // Full, and more is coming: this buffer is a chunk, not the last record.
-                var result = await ProduceAsync(RecordKind.Chunk, _chunk!, cancellationToken);
+                var result = await ProduceAsync(RecordKind.Chunk, _buffer!, cancellationToken);
                 if (!result.IsAccepted)
                 {
                     return result;
@@ -118,7 +108,7 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
 
                 _fill = 0;
             }
-            else if (_chunk is null && _fill == _small!.Length)
+            else if (_fill == _buffer!.Length)
             {
                 Grow();
             }
@@ -142,18 +132,21 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
             return DeliveryResult.Temporary(failure);
         }
 
-        var last = _chunk is not null && _fill == _capacity ? _chunk : Exact((_chunk ?? _small).AsSpan(0, _fill));
+        byte[] last;
         if (_records == 0 && _envelope.Authentication is { } authentication)
         {
             // A whole record's value starts with the Authentication-Results field (RFC 8601 5: above
             // the trace header); its length and hash then cover the value as produced.
             var field = authentication.HeaderField;
-            var value = GC.AllocateUninitializedArray<byte>(field.Length + _fill);
-            field.CopyTo(value, 0);
-            (_chunk ?? _small).AsSpan(0, _fill).CopyTo(value.AsSpan(field.Length));
-            last = value;
-            _length = value.Length;
-            _closingHash = RecordHash.Hex(XxHash128.Hash(value));
+            last = GC.AllocateUninitializedArray<byte>(field.Length + _fill);
+            field.CopyTo(last, 0);
+            _buffer.AsSpan(0, _fill).CopyTo(last.AsSpan(field.Length));
+            _length = last.Length;
+            _closingHash = RecordHash.Hex(XxHash128.Hash(last));
+        }
+        else
+        {
+            last = _fill == _buffer!.Length ? _buffer : Exact(_buffer.AsSpan(0, _fill));
         }
 
         var produced = await ProduceAsync(_records == 0 ? RecordKind.Whole : RecordKind.Final, last, cancellationToken);
@@ -215,11 +208,11 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
 
     private void Grow()
     {
-        // Past the small buffer the message may need chunks: move to an exact-size chunk buffer.
-        _chunk = _sink.Chunks.Rent(_capacity);
-        _small.AsSpan(0, _fill).CopyTo(_chunk);
-        ArrayPool<byte>.Shared.Return(_small!);
-        _small = null;
+        // Doubling, and at the end exactly the chunk capacity, from which chunk records are produced.
+        var next = _sink.Buffers.Rent(BufferPool.NextLength(_buffer!.Length, _capacity));
+        _buffer.AsSpan(0, _fill).CopyTo(next);
+        _sink.Buffers.Return(_buffer);
+        _buffer = next;
     }
 
     /// <summary>Produces one record of the message to every topic it goes to; waits for in-flight budget first.</summary>
@@ -449,17 +442,11 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
             ProduceAbort();
         }
 
-        if (_small is { } small)
-        {
-            _small = null;
-            ArrayPool<byte>.Shared.Return(small);
-        }
-
-        if (_chunk is { } chunk)
+        if (_buffer is { } buffer)
         {
             // librdkafka copied every record it was given, so the buffer is free.
-            _chunk = null;
-            _sink.Chunks.Return(chunk);
+            _buffer = null;
+            _sink.Buffers.Return(buffer);
         }
 
         return ValueTask.CompletedTask;
