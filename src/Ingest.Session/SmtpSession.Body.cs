@@ -321,6 +321,14 @@ public sealed partial class SmtpSession
             return;
         }
 
+        // Every byte is with the sink now. Give the body buffer back before waiting for verdicts and
+        // for the sink (a Kafka acknowledgement, an fsync): a session waiting on a stalled broker
+        // then holds no chunk of its own, and the buffer goes back to the pool on the thread that
+        // took it, not on the thread the sink's answer comes in on (ArrayPool.Shared keeps a few
+        // buffers per core and thread, and handing them across threads made most messages allocate
+        // a new one: docs/performance.md).
+        ReleaseBodyBuffer();
+
         // The verdicts are settled before the sink is asked to make the message durable: a policy
         // refusal comes instead of the 250, never after it.
         if (await FinishVerificationAsync())
