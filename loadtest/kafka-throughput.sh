@@ -24,6 +24,10 @@
 # Usage: loadtest/kafka-throughput.sh ["SESSIONS MESSAGES LENGTH"]...
 #        (default: "20 20000 1024" "100 20000 1024" "20 20000 10240" "100 20000 10240" "20 5000 102400")
 #        KAFKA_ARGS="--Ingest:Kafka:Producer:linger.ms=5" loadtest/kafka-throughput.sh ...
+#        GATEWAY_DIR=/tmp/pub-old ANCHOR_LINGER=5 loadtest/kafka-throughput.sh ...   (a gateway published
+#          from another commit, for before-and-after runs against the same broker)
+#        BROKERS=3 PARTITIONS=12 SPREAD=1 loadtest/kafka-throughput.sh "4 5000 1024"   (then counts the
+#          Kafka sink's records per partition with kcat, to show the producer spreads them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=loadtest/lib.sh
@@ -49,7 +53,11 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building (Release) into $work" >&2
-dotnet publish src/Ingest.Host -c Release -o "$work/gateway" -v quiet >&2
+if [ -n "${GATEWAY_DIR:-}" ]; then
+  ln -s "$(cd "$GATEWAY_DIR" && pwd)" "$work/gateway"
+else
+  dotnet publish src/Ingest.Host -c Release -o "$work/gateway" -v quiet >&2
+fi
 dotnet build loadtest/KafkaProducerAnchor -c Release -o "$work/anchor" -v quiet >&2
 dotnet build loadtest/Ingest.LoadTest -c Release -o "$work/loadtest" -v quiet >&2
 
@@ -162,6 +170,13 @@ l = r["latencyMs"]
 print(f"- {sys.argv[1]}: {r['replied250']} accepted, {r['messagesPerSecond']:.0f} msg/s; p50 {l['p50']:.2f} ms, p90 {l['p90']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.2f} ms")
 PY
   done
+fi
+if [ "${SPREAD:-0}" != 0 ]; then
+  # The gateway's records carry the ingest-version header; the anchor's do not.
+  echo
+  echo "Kafka sink records per partition (kcat, the gateway's records only):"
+  kcat -C -b "$bootstrap" -t "$topic" -e -q -f '%p %h\n' 2>>"$work/kcat.log" | grep ingest-version | awk '{print $1}' | sort -n | uniq -c |
+    awk '{printf "- partition %s: %s records\n", $2, $1}'
 fi
 [ "$broker_kind" = mock ] && echo "quit" >&"${MOCK[1]}"
 exit 0
