@@ -107,8 +107,8 @@ DISCARD_GW=$STARTED
 
 # The anchor produces with the gateway's linger unless KAFKA_ARGS sets one.
 linger=$(printf '%s\n' "${kafka_args[@]+"${kafka_args[@]}"}" | sed -n 's/^--Ingest:Kafka:Producer:linger.ms=//p' | tail -1)
-# The gateway ships librdkafka's linger.ms unless set (src/Ingest.Delivery.Kafka/KafkaProducerHandle.cs).
-[ -n "$linger" ] || linger=${ANCHOR_LINGER:-1}
+# The gateway ships linger.ms=0 (src/Ingest.Delivery.Kafka/KafkaProducerHandle.cs); ANCHOR_LINGER for a gateway that ships another.
+[ -n "$linger" ] || linger=${ANCHOR_LINGER:-0}
 
 # run PORT PID S M L: one smtp-source run; prints "msg/s gateway-us/msg broker-us/msg errors".
 run() {
