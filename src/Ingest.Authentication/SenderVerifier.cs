@@ -20,7 +20,7 @@ public sealed class SenderVerifier : ISenderVerifier
 
     internal AuthenticationOptions Options { get; }
 
-    internal string AuthServId { get; }
+    public string AuthServId { get; }
 
     internal IDnsResolver Dns { get; }
 

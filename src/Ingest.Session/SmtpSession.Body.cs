@@ -150,6 +150,7 @@ public sealed partial class SmtpSession
         }
 
         _bodyFill = 0;
+        StartHeaderFilter();
         if (!result.IsAccepted)
         {
             RecordSinkFailure(result);
@@ -183,8 +184,7 @@ public sealed partial class SmtpSession
                 _transaction.BodyLength += written;
                 if (delivering)
                 {
-                    VerifyBody(output[..written]);
-                    _bodyFill += written;
+                    TakeBody(written);
                     CheckBodyLimits();
                 }
 
@@ -245,8 +245,7 @@ public sealed partial class SmtpSession
         {
             take = Math.Min(take, _body!.Length - _bodyFill);
             buffer.Slice(0, take).CopyTo(_body.AsSpan(_bodyFill));
-            VerifyBody(_body.AsSpan(_bodyFill, (int)take));
-            _bodyFill += (int)take;
+            TakeBody((int)take);
             _transaction.BodyLength += take;
         }
 
@@ -264,16 +263,29 @@ public sealed partial class SmtpSession
     private async ValueTask WriteBodyAsync()
     {
         EnterDeliveryScope();
+        var held = 0;
         if (_bodyFill > 0 && Delivering)
         {
-            var result = await SafeSinkCall(static (writer, memory, token) => writer.WriteAsync(memory, token), _body.AsMemory(0, _bodyFill));
-            if (!result.IsAccepted)
+            // A header field not yet decided by the Authentication-Results filter stays for the next write.
+            var ready = ReadyToWrite();
+            if (ready > 0)
             {
-                RecordSinkFailure(result);
+                var result = await SafeSinkCall(static (writer, memory, token) => writer.WriteAsync(memory, token), _body.AsMemory(0, ready));
+                if (!result.IsAccepted)
+                {
+                    RecordSinkFailure(result);
+                }
+            }
+
+            held = _bodyFill - ready;
+            if (held > 0)
+            {
+                _body.AsSpan(ready, held).CopyTo(_body);
+                _headerFilter!.Shift(ready);
             }
         }
 
-        _bodyFill = 0;
+        _bodyFill = held;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -283,6 +295,12 @@ public sealed partial class SmtpSession
         EnterDeliveryScope();
         var wasChunk = _mode == Mode.Chunk;
         _mode = Mode.Command;
+        if (!wasChunk || _chunkLast)
+        {
+            // The message ends here: a header field still held is whole, and kept.
+            _headerFilter?.Release();
+        }
+
         await WriteBodyAsync();
 
         if (wasChunk && _chunkRejection != Rejection.None)

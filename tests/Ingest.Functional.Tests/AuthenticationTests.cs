@@ -112,6 +112,49 @@ public sealed class AuthenticationTests : IDisposable
         Assert.Empty(gateway.DeliveredFiles());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AForgedVerdictUnderTheGatewaysIdIsRemovedAndOthersStay(bool bdat)
+    {
+        // RFC 8601 5: a field claiming this gateway's authserv-id did not come from it.
+        await using var gateway = await StartAsync();
+        var sent = Encoding.ASCII.GetBytes(
+            "Authentication-Results: GW.TEST;\r\n\tspf=pass smtp.mailfrom=x@example.com; dmarc=pass\r\n" +
+            "Authentication-Results: relay.other.example; spf=pass smtp.mailfrom=x@example.com\r\n" +
+            "From: alice@example.com\r\nAuthentication-Results: (forged) gw.test 1; dkim=pass\r\nSubject: hi\r\n\r\n" +
+            "Authentication-Results: gw.test; the body is not a header\r\n");
+        await using var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint);
+        await client.ExpectAsync("220");
+        await client.SendAsync("EHLO client.test\r\nMAIL FROM:<x@example.com>\r\nRCPT TO:<bob@example.net>\r\n");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        await client.ExpectAsync("250");
+        if (bdat)
+        {
+            // Cut inside the forged field's authserv-id: the filter holds it across the chunks.
+            var cut = Encoding.ASCII.GetByteCount("Authentication-Results: GW.T");
+            await client.SendAsync(Encoding.ASCII.GetBytes($"BDAT {cut}\r\n").Concat(sent[..cut]).ToArray());
+            await client.ExpectAsync("250");
+            await client.SendAsync(Encoding.ASCII.GetBytes($"BDAT {sent.Length - cut} LAST\r\n").Concat(sent[cut..]).ToArray());
+        }
+        else
+        {
+            await client.SendAsync("DATA\r\n");
+            await client.ExpectAsync("354");
+            await client.SendAsync(sent.Concat(".\r\n"u8.ToArray()).ToArray());
+        }
+
+        await client.ExpectAsync("250");
+        var file = MaildirFile.Read(Assert.Single(gateway.DeliveredFiles()));
+        Assert.Contains("Authentication-Results: gw.test;\r\n\tspf=pass (", file.Prelude, StringComparison.Ordinal);
+        Assert.Equal(
+            "Authentication-Results: relay.other.example; spf=pass smtp.mailfrom=x@example.com\r\n" +
+            "From: alice@example.com\r\nSubject: hi\r\n\r\n" +
+            "Authentication-Results: gw.test; the body is not a header\r\n",
+            Encoding.ASCII.GetString(file.Message));
+    }
+
     [Fact]
     public async Task AnSpfFailIsRefusedAtMailWhenAsked()
     {
