@@ -113,8 +113,17 @@ internal sealed class LivePolicy : IHostedService, IDisposable
             }
 
             var live = changed.Where(IsLive).ToList();
-            if (live.Any(key => !key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase)) && !TryApply())
+            try
             {
+                if (live.Any(key => !key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase)) && !TryApply())
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+            {
+                // Thrown on the configuration's reload thread, it would be lost; the old values stay.
+                ReloadLog.Refused(_logger, exception.Message);
                 return;
             }
 
