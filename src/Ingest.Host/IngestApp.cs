@@ -15,11 +15,22 @@ namespace Ingest.Host;
 /// <summary>Builds and runs the gateway: generic host, Kestrel, SMTP endpoints, the configured sink.</summary>
 public static class IngestApp
 {
+    /// <summary>A JSON configuration file of the operator's, watched for live changes.</summary>
+    public const string ConfigFileKey = "Ingest:ConfigFile";
+
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         // appsettings.json ships beside the binary; relative paths in it (the Maildir) stay relative
         // to the working directory, as an operator expects.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // An operator's own file, watched like appsettings.json for live changes (LivePolicy); read
+        // after the environment, and the command line is read again after it so it still wins.
+        if (builder.Configuration[ConfigFileKey] is { Length: > 0 } configFile)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: true);
+            builder.Configuration.AddCommandLine(args);
+        }
+
         var services = builder.Services;
 
         Bind<SmtpOptions, SmtpOptionsValidator>(services, SmtpOptions.Section);
@@ -64,11 +75,14 @@ public static class IngestApp
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<SmtpMetrics>(),
             provider.GetRequiredService<IReverseDns>(),
-            provider.GetService<IAuthenticator>() ?? PasswordFileAuthenticatorFrom(provider),
+            provider.GetService<IAuthenticator>() ?? provider.GetRequiredService<LivePolicy>().Authenticator,
             provider.GetRequiredService<IOptions<AuthOptions>>().Value,
-            provider.GetService<IRecipientPolicy>() ?? RecipientPolicyFrom(provider),
+            provider.GetService<IRecipientPolicy>() ?? provider.GetRequiredService<LivePolicy>().Recipients,
             SenderVerifierFrom(provider)));
         services.AddSmtpTransport();
+        // Policy that changes with the configuration file, without a restart.
+        services.AddSingleton<LivePolicy>();
+        services.AddHostedService(provider => provider.GetRequiredService<LivePolicy>());
 
         // Health, readiness and metrics on their own HTTP endpoint; the drain runs before Kestrel stops.
         services.AddSingleton<GatewayState>();
@@ -103,52 +117,6 @@ public static class IngestApp
             provider.GetRequiredService<IDnsResolver>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<AuthenticationMetrics>());
-    }
-
-    /// <summary>
-    /// The RCPT policy: the accepted domains (Ingest:Smtp:AcceptedDomains), the recipient file
-    /// (Ingest:Recipients:File) and a registered <see cref="IRecipientDirectory"/>; null, accepting
-    /// every recipient, when none of them is configured.
-    /// </summary>
-    private static IRecipientPolicy? RecipientPolicyFrom(IServiceProvider provider)
-    {
-        var domains = new AcceptedDomains(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.AcceptedDomains);
-        var path = provider.GetRequiredService<IOptions<RecipientOptions>>().Value.File;
-        var directory = provider.GetService<IRecipientDirectory>();
-        if (string.IsNullOrEmpty(path) && directory is null)
-        {
-            return domains.AcceptsAll ? null : domains;
-        }
-
-        RecipientFileSource? file = null;
-        if (!string.IsNullOrEmpty(path))
-        {
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest.Recipients");
-            // The validator read the file moments ago; failing here means it changed in between.
-            if (!RecipientFileSource.TryCreate(path, provider.GetRequiredService<TimeProvider>(), logger, out file, out var errors))
-            {
-                throw new InvalidOperationException($"Invalid configuration: {RecipientOptions.Section}:File: {string.Join("; ", errors)}");
-            }
-        }
-
-        return new RecipientPolicy(domains, file, directory);
-    }
-
-    /// <summary>AUTH with the built-in password file, or null (AUTH not offered) when none is configured.</summary>
-    private static PasswordFileAuthenticator? PasswordFileAuthenticatorFrom(IServiceProvider provider)
-    {
-        var options = provider.GetRequiredService<IOptions<AuthOptions>>().Value;
-        if (string.IsNullOrEmpty(options.PasswordFile))
-        {
-            return null;
-        }
-
-        var time = provider.GetRequiredService<TimeProvider>();
-        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest.Auth");
-        // The validator read the file moments ago; failing here means it changed in between.
-        return PasswordFileAuthenticator.TryCreate(options.PasswordFile, new AuthenticationThrottle(options.MaxFailuresPerClient, time), time, logger, out var authenticator, out var errors)
-            ? authenticator
-            : throw new InvalidOperationException($"Invalid configuration: {AuthOptions.Section}:PasswordFile: {string.Join("; ", errors)}");
     }
 
     /// <summary>The process entry point: 0 after a clean shutdown, 2 when configuration is invalid, 1 on other start-up failures; or the hash-password tool.</summary>

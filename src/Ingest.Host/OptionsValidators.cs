@@ -97,13 +97,20 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             }
         }
 
-        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnections", options.MaxConnections, 1, 1_000_000);
-        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionsPerClient", options.MaxConnectionsPerClient, 1, 1_000_000);
-        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionRatePerClient", options.MaxConnectionRatePerClient, 0, 1_000_000);
+        AddLimitErrors(errors, options);
         SmtpOptionsValidator.Positive(errors, $"{S}:ShutdownTimeout", options.ShutdownTimeout);
         ProxyProtocolOptionsValidator.AddErrors(errors, options);
         TlsOptionsValidator.AddErrors(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>The connection limits: checked at start-up and again for a live reload, which changes only these of the section.</summary>
+    internal static void AddLimitErrors(List<string> errors, ServerOptions options)
+    {
+        const string S = ServerOptions.Section;
+        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnections", options.MaxConnections, 1, 1_000_000);
+        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionsPerClient", options.MaxConnectionsPerClient, 1, 1_000_000);
+        SmtpOptionsValidator.Range(errors, $"{S}:MaxConnectionRatePerClient", options.MaxConnectionRatePerClient, 0, 1_000_000);
     }
 }
 

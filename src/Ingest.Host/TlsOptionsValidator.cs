@@ -15,6 +15,11 @@ internal static class TlsOptionsValidator
         ListeningEndpoints.CheckSubset(errors, $"{T}:RequiredEndpoints", tls.RequiredEndpoints, listening, "the TLS requirement is set per listening endpoint.");
         SmtpOptionsValidator.Positive(errors, $"{T}:HandshakeTimeout", tls.HandshakeTimeout);
 
+        if (string.IsNullOrEmpty(tls.Certificate) && (!string.IsNullOrEmpty(tls.CertificateKey) || !string.IsNullOrEmpty(tls.CertificatePassword)))
+        {
+            errors.Add($"{T}:Certificate: is not set, but a key or password for it is.");
+        }
+
         if (!tls.Enabled)
         {
             if (tls.ImplicitEndpoints.Count > 0 || tls.RequiredEndpoints.Count > 0)
@@ -22,30 +27,11 @@ internal static class TlsOptionsValidator
                 errors.Add($"{T}:Certificate: is required when {T}:ImplicitEndpoints or {T}:RequiredEndpoints lists an endpoint.");
             }
 
-            if (!string.IsNullOrEmpty(tls.CertificateKey) || !string.IsNullOrEmpty(tls.CertificatePassword))
-            {
-                errors.Add($"{T}:Certificate: is not set, but a key or password for it is.");
-            }
-
             return;
         }
 
-        if (!File.Exists(tls.Certificate))
-        {
-            errors.Add($"{T}:Certificate: file '{tls.Certificate}' does not exist.");
-            return;
-        }
-
-        if (!string.IsNullOrEmpty(tls.CertificateKey) && !File.Exists(tls.CertificateKey))
-        {
-            errors.Add($"{T}:CertificateKey: file '{tls.CertificateKey}' does not exist.");
-            return;
-        }
-
-        // Load it once now, so a wrong password or a key that does not match stops start-up here.
-        if (ServerCertificate.Load(tls, NullLogger.Instance, out var problem) is null)
-        {
-            errors.Add($"{T}:Certificate: '{tls.Certificate}' could not be loaded: {problem}");
-        }
+        // Loaded once now, so a missing file, wrong password, missing key, a key that does not match,
+        // two defaults or one name on two certificates stops start-up here, naming the key.
+        ServerCertificates.Load(tls, NullLogger.Instance, errors);
     }
 }

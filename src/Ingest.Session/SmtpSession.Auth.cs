@@ -31,7 +31,7 @@ public sealed partial class SmtpSession
     internal bool IsAuthenticated => _authenticatedUser is not null;
 
     /// <summary>RFC 4954 4 and 14: PLAIN and LOGIN only over TLS unless the operator allowed otherwise.</summary>
-    private bool OffersAuth => _server.Authenticator is not null && (_tls is not null || _server.AuthOptions.AllowWithoutTls);
+    private bool OffersAuth => _policy.Authenticator is not null && (_tls is not null || _policy.AuthOptions.AllowWithoutTls);
 
     private Step Auth(SmtpCommand command)
     {
@@ -173,7 +173,7 @@ public sealed partial class SmtpSession
         AuthenticationOutcome outcome;
         try
         {
-            outcome = await _server.Authenticator!.AuthenticateAsync(
+            outcome = await _policy.Authenticator!.AuthenticateAsync(
                 _connection.RemoteEndPoint?.Address,
                 _authorizationIdentity,
                 _authUserName!,
@@ -209,7 +209,7 @@ public sealed partial class SmtpSession
                 SessionLog.AuthenticationRefused(_server.Logger, _connection.ConnectionId, _connection.RemoteEndPoint, _authMechanism, outcome);
                 // A guesser gets a few tries per connection, then has to reconnect (and meet the
                 // per-client throttle and connection rate limit).
-                return Reject(++_authFailures >= _server.AuthOptions.MaxFailuresPerSession ? Rejection.TooManyAuthFailures : Rejection.AuthFailed);
+                return Reject(++_authFailures >= _policy.AuthOptions.MaxFailuresPerSession ? Rejection.TooManyAuthFailures : Rejection.AuthFailed);
             case AuthenticationOutcome.Throttled:
                 SessionLog.AuthenticationRefused(_server.Logger, _connection.ConnectionId, _connection.RemoteEndPoint, _authMechanism, outcome);
                 return Reject(Rejection.AuthThrottled);

@@ -140,7 +140,7 @@ public sealed partial class SmtpSession
             var clientHostName = await ClientHostNameAsync();
             writer = await _server.Sink.BeginAsync(envelope, _aborted);
             // The trace header is the first write: a sink that cannot take it fails before the 354.
-            var length = ReceivedHeader.Write(_body, _server.Replies.HostName, envelope, clientHostName);
+            var length = ReceivedHeader.Write(_body, _policy.Replies.HostName, envelope, clientHostName);
             result = await writer.WriteAsync(_body.AsMemory(0, length), _aborted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

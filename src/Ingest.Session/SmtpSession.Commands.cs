@@ -89,7 +89,7 @@ public sealed partial class SmtpSession
     private bool IsAuthLine(SequenceReader<byte> reader)
     {
         Span<byte> start = stackalloc byte[5];
-        return _server.Authenticator is not null && reader.TryCopyTo(start) && Ascii.EqualsIgnoreCase(start, "AUTH "u8);
+        return _policy.Authenticator is not null && reader.TryCopyTo(start) && Ascii.EqualsIgnoreCase(start, "AUTH "u8);
     }
 
     private Step SkipLine(in ReadOnlySequence<byte> buffer, out SequencePosition consumed)
@@ -132,7 +132,7 @@ public sealed partial class SmtpSession
 
         // Extensions this session does not offer are unknown commands to it (RFC 5321 4.2.4: 502).
         if ((command.Verb == SmtpVerb.StartTls && _connection.StartTls is null && _tls is null)
-            || (command.Verb == SmtpVerb.Auth && _server.Authenticator is null))
+            || (command.Verb == SmtpVerb.Auth && _policy.Authenticator is null))
         {
             return Reject(Rejection.NotImplemented);
         }
@@ -203,7 +203,7 @@ public sealed partial class SmtpSession
         }
 
         _state = SessionState.Greeted;
-        Write(_extended ? _server.Replies.Ehlo(OffersStartTls, OffersAuth) : _server.Replies.Helo);
+        Write(_extended ? _policy.Replies.Ehlo(OffersStartTls, OffersAuth) : _policy.Replies.Helo);
         return Step.NeedMore;
     }
 

@@ -15,7 +15,7 @@ public sealed partial class SmtpSession
 
     /// <summary>RFC 5321 3.6.2 and 7.1: the recipient policy decides; without one every recipient is accepted.</summary>
     private RecipientVerdict CheckRecipient(ReadOnlySpan<byte> mailbox) =>
-        _server.Recipients is { } policy ? policy.Check(mailbox, IsAuthenticated) : RecipientVerdict.Accepted;
+        _policy.Recipients is { } policy ? policy.Check(mailbox, IsAuthenticated) : RecipientVerdict.Accepted;
 
     private Step RefuseRecipient(RecipientVerdict verdict)
     {
@@ -47,7 +47,7 @@ public sealed partial class SmtpSession
         RecipientVerdict verdict;
         try
         {
-            verdict = await _server.Recipients!.CheckAsync(mailbox, IsAuthenticated, _aborted);
+            verdict = await _policy.Recipients!.CheckAsync(mailbox, IsAuthenticated, _aborted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -117,7 +117,7 @@ public sealed partial class SmtpSession
     /// <summary>Starts the once-per-connection PTR lookup, to run while the greeting goes out.</summary>
     private void StartReverseDns()
     {
-        if (_server.ReverseDns is { } resolver && _connection.RemoteEndPoint is { } remote)
+        if (_policy.ReverseDns is { } resolver && _connection.RemoteEndPoint is { } remote)
         {
             _clientHostName = LookUpClientHostNameAsync(resolver, remote.Address);
         }

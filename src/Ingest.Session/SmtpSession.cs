@@ -52,6 +52,8 @@ public sealed partial class SmtpSession
     private PipeReader _input;
     private PipeWriter _output;
     private readonly ConnectionInfo _connection;
+    // Taken when the session starts: a live reload changes later sessions, never this one.
+    private readonly SessionPolicy _policy;
     private readonly SmtpOptions _options;
     private readonly Transaction _transaction = new();
 
@@ -72,7 +74,8 @@ public sealed partial class SmtpSession
     internal SmtpSession(SmtpSessionFactory server, IDuplexPipe transport, ConnectionInfo connection)
     {
         _server = server;
-        _options = server.Options;
+        _policy = server.Policy;
+        _options = _policy.Options;
         _input = transport.Input;
         _output = transport.Output;
         _connection = connection;
@@ -101,7 +104,7 @@ public sealed partial class SmtpSession
 
             if (_mode != Mode.Closed)
             {
-                Write(_server.Replies.Greeting);
+                Write(_policy.Replies.Greeting);
             }
 
             while (_mode != Mode.Closed)

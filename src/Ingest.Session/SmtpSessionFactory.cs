@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Ingest.Session;
 
-/// <summary>Holds what all sessions share (options, precomputed replies, sink, clock) and makes sessions.</summary>
+/// <summary>
+/// Holds what all sessions share (options, precomputed replies, sink, clock) and makes sessions.
+/// The policy part (options, AUTH, recipients) can be replaced while running (<see cref="Update"/>);
+/// each session keeps the one it started with.
+/// </summary>
 public sealed class SmtpSessionFactory
 {
     /// <param name="reverseDns">Used only when <see cref="SmtpOptions.ReverseDns"/> is on; with it on and none given, no lookup happens.</param>
@@ -24,21 +28,21 @@ public sealed class SmtpSessionFactory
         IRecipientPolicy? recipients = null,
         ISenderVerifier? senderVerifier = null)
     {
-        Authenticator = authenticator;
-        AuthOptions = authOptions ?? new AuthOptions();
         Metrics = metrics ?? SmtpMetrics.Standalone();
-        Options = options;
         Sink = sink;
         TimeProvider = timeProvider;
         Logger = loggerFactory.CreateLogger("Ingest.Session");
         HostName = string.IsNullOrEmpty(options.HostName) ? Dns.GetHostName() : options.HostName;
-        Replies = new ServerReplies(HostName, options.MaxMessageSize);
-        Recipients = recipients;
         SenderVerifier = senderVerifier;
-        ReverseDns = options.ReverseDns ? reverseDns : null;
+        _reverseDns = reverseDns;
+        _policy = PolicyFor(options, authOptions ?? new AuthOptions(), authenticator, recipients);
     }
 
-    public SmtpOptions Options { get; }
+    private readonly IReverseDns? _reverseDns;
+    private volatile SessionPolicy _policy;
+
+    /// <summary>The options new sessions start with.</summary>
+    public SmtpOptions Options => _policy.Options;
 
     public string HostName { get; }
 
@@ -50,18 +54,20 @@ public sealed class SmtpSessionFactory
 
     internal ILogger Logger { get; }
 
-    internal ServerReplies Replies { get; }
-
-    internal IRecipientPolicy? Recipients { get; }
-
     internal ISenderVerifier? SenderVerifier { get; }
 
-    internal IAuthenticator? Authenticator { get; }
+    internal SessionPolicy Policy => _policy;
 
-    internal AuthOptions AuthOptions { get; }
-
-    /// <summary>Null when reverse DNS is off: sessions then never start a lookup.</summary>
-    internal IReverseDns? ReverseDns { get; }
+    /// <summary>
+    /// Replaces the policy for sessions created from now on; open sessions keep theirs. The host
+    /// name is fixed at start-up (it is in every Received: header and the SPF/DMARC verifier), so
+    /// <paramref name="options"/>' own is ignored.
+    /// </summary>
+    public void Update(SmtpOptions options, AuthOptions authOptions, IAuthenticator? authenticator, IRecipientPolicy? recipients) =>
+        _policy = PolicyFor(options, authOptions, authenticator, recipients);
 
     public SmtpSession Create(IDuplexPipe transport, ConnectionInfo connection) => new(this, transport, connection);
+
+    private SessionPolicy PolicyFor(SmtpOptions options, AuthOptions authOptions, IAuthenticator? authenticator, IRecipientPolicy? recipients) =>
+        new(options, new ServerReplies(HostName, options.MaxMessageSize), authOptions, authenticator, recipients, options.ReverseDns ? _reverseDns : null);
 }

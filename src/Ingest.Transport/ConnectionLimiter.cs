@@ -5,13 +5,26 @@ namespace Ingest.Transport;
 
 /// <summary>
 /// Admission control: a total and a per-address count of open connections. A lock over a small
-/// dictionary: taken twice per connection, never per command.
+/// dictionary: taken twice per connection, never per command. The limits can change while running
+/// (<see cref="Update"/>); lowering one below what is open closes nothing, it refuses newcomers
+/// until enough have left.
 /// </summary>
 public sealed class ConnectionLimiter(ServerOptions options)
 {
     private readonly Dictionary<IPAddress, int> _perClient = [];
     private readonly Lock _lock = new();
     private int _total;
+    private int _maxConnections = options.MaxConnections;
+    private int _maxConnectionsPerClient = options.MaxConnectionsPerClient;
+
+    public void Update(int maxConnections, int maxConnectionsPerClient)
+    {
+        lock (_lock)
+        {
+            _maxConnections = maxConnections;
+            _maxConnectionsPerClient = maxConnectionsPerClient;
+        }
+    }
 
     /// <summary>Admits a connection, or returns why not. Every admission must be released.</summary>
     public Rejection TryAdmit(IPAddress? client)
@@ -19,7 +32,7 @@ public sealed class ConnectionLimiter(ServerOptions options)
         var key = Normalize(client);
         lock (_lock)
         {
-            if (_total >= options.MaxConnections)
+            if (_total >= _maxConnections)
             {
                 return Rejection.TooManyConnections;
             }
@@ -27,7 +40,7 @@ public sealed class ConnectionLimiter(ServerOptions options)
             if (key is not null)
             {
                 _perClient.TryGetValue(key, out var count);
-                if (count >= options.MaxConnectionsPerClient)
+                if (count >= _maxConnectionsPerClient)
                 {
                     return Rejection.TooManyConnectionsFromClient;
                 }

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Ingest.Transport;
 
 /// <summary>
-/// The certificate TLS handshakes present, reloaded when its files change. Every handshake asks
+/// One certificate TLS handshakes present, reloaded when its files change. Every handshake that
+/// picks it (<see cref="ServerCertificates"/>) asks
 /// for <see cref="Current"/>, which looks at the files' size and modification time (two stat
 /// calls, negligible beside a handshake) and loads them again when either moved: replacing the
 /// files, or the symbolic link a secret mount swaps, rotates the certificate without a restart.
@@ -15,15 +16,17 @@ namespace Ingest.Transport;
 /// </summary>
 public sealed class ServerCertificate
 {
-    private readonly TlsOptions _options;
+    private readonly TlsCertificateOptions _options;
+    private readonly string _key;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private SslStreamCertificateContext _context;
     private (DateTime, long, DateTime, long) _stamp;
 
-    private ServerCertificate(TlsOptions options, ILogger logger, SslStreamCertificateContext context, (DateTime, long, DateTime, long) stamp)
+    private ServerCertificate(TlsCertificateOptions options, string key, ILogger logger, SslStreamCertificateContext context, (DateTime, long, DateTime, long) stamp)
     {
         _options = options;
+        _key = key;
         _logger = logger;
         _context = context;
         _stamp = stamp;
@@ -47,11 +50,11 @@ public sealed class ServerCertificate
                     if (TryLoad(_options, out var context, out var error))
                     {
                         _context = context!;
-                        TlsLog.CertificateReloaded(_logger, context!.TargetCertificate.Subject, context.TargetCertificate.Thumbprint);
+                        TlsLog.CertificateReloaded(_logger, _key, context!.TargetCertificate.Subject, context.TargetCertificate.Thumbprint);
                     }
                     else
                     {
-                        TlsLog.CertificateReloadFailed(_logger, error!);
+                        TlsLog.CertificateReloadFailed(_logger, _key, error!);
                     }
 
                     // Either way, wait for the next change before trying again.
@@ -63,14 +66,24 @@ public sealed class ServerCertificate
         }
     }
 
-    /// <summary>Loads the configured certificate; the error names what is wrong for the start-up message.</summary>
-    public static ServerCertificate? Load(TlsOptions options, ILogger logger, out string? error)
+    /// <summary>The DNS names in the subjectAltName of the certificate as loaded at start-up (RFC 5280 4.2.1.6).</summary>
+    public IEnumerable<string> DnsNames =>
+        _context.TargetCertificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(names => names.EnumerateDnsNames());
+
+    /// <summary>The configuration key of the certificate file, for log lines and errors.</summary>
+    public string Key => _key;
+
+    /// <summary>
+    /// Loads a configured certificate; <paramref name="key"/> is its configuration key, named in
+    /// the log when a reload fails. The error says what is wrong, for the start-up message.
+    /// </summary>
+    public static ServerCertificate? Load(TlsCertificateOptions options, string key, ILogger logger, out string? error)
     {
         var stamp = Stamp(options);
-        return TryLoad(options, out var context, out error) ? new ServerCertificate(options, logger, context!, stamp) : null;
+        return TryLoad(options, out var context, out error) ? new ServerCertificate(options, key, logger, context!, stamp) : null;
     }
 
-    private static bool TryLoad(TlsOptions options, out SslStreamCertificateContext? context, out string? error)
+    private static bool TryLoad(TlsCertificateOptions options, out SslStreamCertificateContext? context, out string? error)
     {
         context = null;
         error = null;
@@ -119,7 +132,7 @@ public sealed class ServerCertificate
     private static bool IsPkcs12(string path) =>
         path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
 
-    private static (DateTime, long, DateTime, long) Stamp(TlsOptions options)
+    private static (DateTime, long, DateTime, long) Stamp(TlsCertificateOptions options)
     {
         var (certificateTime, certificateLength) = Stamp(options.Certificate);
         var (keyTime, keyLength) = Stamp(options.CertificateKey);

@@ -10,9 +10,10 @@ namespace Ingest.Transport;
 /// <summary>
 /// The server side of a TLS handshake over a connection's pipes, shared by STARTTLS and implicit
 /// TLS. TLS 1.2 and 1.3 only (RFC 8996 retired 1.0 and 1.1; RFC 8314 4.1), no client
-/// certificates, bounded by the handshake timeout.
+/// certificates, bounded by the handshake timeout. The certificate is chosen once the
+/// ClientHello is read, by the server name in it (RFC 6066 3).
 /// </summary>
-public sealed class TlsHandshake(ServerCertificate certificate, TlsOptions options, TimeProvider time, ILogger logger, TlsMetrics metrics)
+public sealed class TlsHandshake(ServerCertificates certificates, TlsOptions options, TimeProvider time, ILogger logger, TlsMetrics metrics)
 {
     // One TLS record (RFC 8446 5.1: at most 2^14 octets of plaintext) per pipe read.
     private const int ReadBufferSize = 16 * 1024;
@@ -25,15 +26,7 @@ public sealed class TlsHandshake(ServerCertificate certificate, TlsOptions optio
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, aborted);
         try
         {
-            await stream.AuthenticateAsServerAsync(
-                new SslServerAuthenticationOptions
-                {
-                    ServerCertificateContext = certificate.Current,
-                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificateRequired = false,
-                    CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                },
-                cancel.Token);
+            await stream.AuthenticateAsServerAsync(SelectOptions, certificates, cancel.Token);
         }
         catch (Exception exception) when (exception is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -55,6 +48,15 @@ public sealed class TlsHandshake(ServerCertificate certificate, TlsOptions optio
             PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
         return new SecuredConnection(stream, pipe, info);
     }
+
+    private static ValueTask<SslServerAuthenticationOptions> SelectOptions(SslStream stream, SslClientHelloInfo hello, object? state, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = ((ServerCertificates)state!).Select(hello.ServerName).Current,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+        });
 
     // The names OpenSSL and Postfix log, which operators grep for.
     private static string ProtocolName(SslProtocols protocol) => protocol switch

@@ -3,7 +3,8 @@ namespace Ingest.Transport;
 /// <summary>
 /// TLS for SMTP; bound from Ingest:Server:Tls. With a certificate, every plain endpoint offers
 /// STARTTLS (RFC 3207); endpoints listed in <see cref="ImplicitEndpoints"/> speak TLS from the
-/// first byte (RFC 8314 3, port 465). Without one, no TLS at all.
+/// first byte (RFC 8314 3, port 465). Without one, no TLS at all. Several certificates are
+/// chosen between by the client's server name (<see cref="Certificates"/>).
 /// </summary>
 public sealed class TlsOptions
 {
@@ -19,6 +20,13 @@ public sealed class TlsOptions
     /// <summary>Password of the PKCS#12 file or of an encrypted PEM key.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// More certificates, picked by the host name the client sends (SNI, RFC 6066 3). The single
+    /// <see cref="Certificate"/> above, when set, is the default; otherwise the entry marked
+    /// Default, or else the first.
+    /// </summary>
+    public List<TlsCertificateOptions> Certificates { get; set; } = [];
+
     /// <summary>How long a client may take to complete the handshake.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -28,5 +36,5 @@ public sealed class TlsOptions
     /// <summary>Listening endpoints where MAIL is refused with 530 5.7.0 until TLS is active (RFC 3207 4).</summary>
     public List<string> RequiredEndpoints { get; set; } = [];
 
-    public bool Enabled => !string.IsNullOrEmpty(Certificate);
+    public bool Enabled => !string.IsNullOrEmpty(Certificate) || Certificates.Count > 0;
 }

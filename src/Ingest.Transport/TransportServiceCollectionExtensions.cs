@@ -24,7 +24,7 @@ public static class TransportServiceCollectionExtensions
         services.TryAddSingleton(provider => new ProxyProtocolMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
         services.TryAddSingleton(provider => new TlsMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
         services.TryAddSingleton(provider => new ConnectionMetrics(provider.GetRequiredService<SmtpSessionFactory>().Metrics.Meter));
-        // The certificate is loaded (and validated) once at start-up, then reloaded on change.
+        // The certificates are loaded (and validated) once at start-up, then each reloaded on change.
         services.TryAddSingleton(provider =>
         {
             var tls = provider.GetRequiredService<IOptions<ServerOptions>>().Value.Tls;
@@ -34,9 +34,10 @@ public static class TransportServiceCollectionExtensions
             }
 
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest.Transport.Tls");
-            var certificate = ServerCertificate.Load(tls, logger, out var error)
-                ?? throw new InvalidOperationException($"{ServerOptions.Section}:Tls:Certificate: {error}");
-            return new TlsEndpoints(new TlsHandshake(certificate, tls, provider.GetRequiredService<TimeProvider>(), logger, provider.GetRequiredService<TlsMetrics>()));
+            var errors = new List<string>();
+            var certificates = ServerCertificates.Load(tls, logger, errors)
+                ?? throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", errors));
+            return new TlsEndpoints(new TlsHandshake(certificates, tls, provider.GetRequiredService<TimeProvider>(), logger, provider.GetRequiredService<TlsMetrics>()));
         });
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ServerOptions>, SmtpListeners, TimeProvider, ILoggerFactory, IServiceProvider>((kestrel, server, listeners, time, loggers, provider) =>

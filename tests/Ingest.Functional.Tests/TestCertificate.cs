@@ -6,9 +6,12 @@ namespace Ingest.Functional.Tests;
 /// <summary>A self-signed server certificate written as PEM (cert + key) and PKCS#12 into a temporary directory.</summary>
 internal sealed class TestCertificate : IDisposable
 {
-    private TestCertificate(string directory)
+    private readonly string[] _dnsNames;
+
+    private TestCertificate(string directory, string[] dnsNames)
     {
         Directory = directory;
+        _dnsNames = dnsNames;
     }
 
     public string Directory { get; }
@@ -27,11 +30,12 @@ internal sealed class TestCertificate : IDisposable
     /// <summary>Settings that point the gateway's TLS at the PEM files.</summary>
     public string[] PemSettings => [$"Ingest:Server:Tls:Certificate={CertificatePath}", $"Ingest:Server:Tls:CertificateKey={KeyPath}"];
 
-    public static TestCertificate Create(string subject = "CN=gw.test")
+    /// <summary>A certificate for <paramref name="dnsNames"/> (subjectAltName), gw.test when none are given.</summary>
+    public static TestCertificate Create(string subject = "CN=gw.test", params string[] dnsNames)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ingest-tls-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        var certificate = new TestCertificate(directory);
+        var certificate = new TestCertificate(directory, dnsNames.Length > 0 ? dnsNames : ["gw.test"]);
         certificate.Write(subject);
         return certificate;
     }
@@ -42,7 +46,11 @@ internal sealed class TestCertificate : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("gw.test");
+        foreach (var name in _dnsNames)
+        {
+            names.AddDnsName(name);
+        }
+
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));

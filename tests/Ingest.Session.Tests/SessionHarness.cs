@@ -35,7 +35,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         Options = new SmtpOptions { HostName = "gw.example" };
         configure?.Invoke(Options);
         Sink = sink ?? new TestSink();
-        var factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns, authenticator, authOptions, recipients ?? RecipientPolicyOf(Options), senderVerifier);
+        var factory = Factory = new SmtpSessionFactory(Options, Sink, Time, NullLoggerFactory.Instance, metrics, reverseDns, authenticator, authOptions, recipients ?? RecipientPolicyOf(Options), senderVerifier);
         var connection = new ConnectionInfo("test", new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000), new IPEndPoint(IPAddress.Loopback, 25));
         connection = connected?.Invoke(connection) ?? connection;
         var transport = new DuplexPipe(_toServer.Reader, _toClient.Writer);
@@ -61,6 +61,9 @@ internal sealed class SessionHarness : IAsyncDisposable
     }
 
     public SmtpOptions Options { get; }
+
+    /// <summary>The factory the session came from, for what later sessions would get.</summary>
+    public SmtpSessionFactory Factory { get; }
 
     public TestSink Sink { get; }
 
