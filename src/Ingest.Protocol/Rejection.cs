@@ -41,6 +41,7 @@ public enum Rejection : byte
 
     // Limits and session end.
     TooManyRecipients,
+    TooManyTransactions,
     TooManyErrors,
     Timeout,
     ShuttingDown,

@@ -66,6 +66,8 @@ public static class Replies
 
         // RFC 5321 4.5.3.1.10: too many recipients is the temporary 452.
         Rejection.TooManyRecipients => "452 4.5.3 Too many recipients\r\n"u8,
+        // RFC 9422 4.1: past the advertised MAILMAX; the client goes on over a new connection.
+        Rejection.TooManyTransactions => "421 4.7.0 Too many transactions in this session, closing connection\r\n"u8,
         Rejection.TooManyErrors => "421 4.7.0 Too many errors, closing connection\r\n"u8,
         Rejection.Timeout => "421 4.4.2 Timeout, closing connection\r\n"u8,
         Rejection.ShuttingDown => "421 4.3.2 Service shutting down, closing connection\r\n"u8,
@@ -121,7 +123,8 @@ public static class Replies
     public static bool ClosesConnection(Rejection rejection) => rejection is
         Rejection.TooManyErrors or Rejection.Timeout or Rejection.ShuttingDown or
         Rejection.TooManyConnections or Rejection.TooManyConnectionsFromClient or Rejection.ConnectionRateExceeded or
-        Rejection.UnframeableBdat or Rejection.TooManyAuthFailures or Rejection.TooManyUnknownRecipients;
+        Rejection.UnframeableBdat or Rejection.TooManyAuthFailures or Rejection.TooManyUnknownRecipients or
+        Rejection.TooManyTransactions;
 
     /// <summary>
     /// Client mistakes that count towards the bad-command limit. Relay refusals count too, as in

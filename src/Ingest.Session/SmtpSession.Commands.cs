@@ -215,6 +215,12 @@ public sealed partial class SmtpSession
             return Reject(Rejection.TlsRequired);
         }
 
+        // RFC 9422 4.1: every MAIL that gets this far counts towards the advertised MAILMAX, whatever its answer.
+        if (_options.MaxTransactionsPerSession > 0 && ++_transactions > _options.MaxTransactionsPerSession)
+        {
+            return Reject(Rejection.TooManyTransactions);
+        }
+
         // RFC 5321 4.1.1.11 / RFC 1869: parameters exist only for clients that sent EHLO.
         if (command.HasParameters && !_extended)
         {

@@ -32,7 +32,7 @@ public sealed class SmtpSessionFactory
         TimeProvider = timeProvider;
         Logger = loggerFactory.CreateLogger("Ingest.Session");
         HostName = string.IsNullOrEmpty(options.HostName) ? Dns.GetHostName() : options.HostName;
-        Replies = new ServerReplies(HostName, options.MaxMessageSize);
+        Replies = new ServerReplies(HostName, options);
         Recipients = recipients;
         SenderVerifier = senderVerifier;
         ReverseDns = options.ReverseDns ? reverseDns : null;

@@ -18,7 +18,7 @@ public sealed class SessionCommandTests
         var lines = (await session.ReadReplyAsync()).Split('\n');
         Assert.Equal("250-gw.example", lines[0]);
         Assert.Equal(
-            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "ENHANCEDSTATUSCODES"],
+            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "LIMITS RCPTMAX=100 MAILMAX=1000", "ENHANCEDSTATUSCODES"],
             lines[1..].Select(line => line[4..]));
         Assert.StartsWith("250 ", lines[^1]);
     }
@@ -135,6 +135,58 @@ public sealed class SessionCommandTests
         await session.SendAsync("Subject: hi\r\n\r\nbody\r\n.\r\n");
         ReplyAssert.Code("250 2.0.0", await session.ReadReplyAsync());
         Assert.Equal(["a@x.example", "b@x.example"], session.Sink.Single().Envelope.Recipients);
+    }
+
+    // RFC 9422 3, 4: the advertised limits are the configured ones.
+    [Fact]
+    public async Task EhloAdvertisesTheConfiguredLimits()
+    {
+        await using var session = new SessionHarness(o => (o.MaxRecipients, o.MaxTransactionsPerSession) = (7, 3));
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO client.example\r\n");
+        Assert.Contains("250-LIMITS RCPTMAX=7 MAILMAX=3", (await session.ReadReplyAsync()).Split('\n'));
+    }
+
+    [Fact]
+    public async Task EhloLeavesMailMaxOutWhenTransactionsAreUnlimited()
+    {
+        await using var session = new SessionHarness(o => o.MaxTransactionsPerSession = 0);
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO client.example\r\n");
+        Assert.Contains("250-LIMITS RCPTMAX=100", (await session.ReadReplyAsync()).Split('\n'));
+    }
+
+    // RFC 9422 4.2: a client that keeps to RCPTMAX is never refused for the count; one more gets 452.
+    [Fact]
+    public async Task RecipientsUpToRcptMaxAreAcceptedAndTheNextGets452()
+    {
+        await using var session = new SessionHarness(o => o.MaxRecipients = 3);
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO c.example\r\nMAIL FROM:<s@y.example>\r\n"
+            + string.Concat(Enumerable.Range(0, 4).Select(i => $"RCPT TO:<r{i}@x.example>\r\n")));
+        var replies = await session.ReadRepliesAsync(6);
+        Assert.All(replies[2..5], reply => ReplyAssert.Code("250 2.1.5", reply));
+        ReplyAssert.Code("452 4.5.3", replies[5]);
+    }
+
+    // RFC 9422 4.1: MAILMAX transactions are served, whatever became of them; the next MAIL ends the session.
+    [Fact]
+    public async Task TheMailCommandPastMailMaxGets421AndTheSessionEnds()
+    {
+        await using var session = new SessionHarness(o => o.MaxTransactionsPerSession = 2);
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO c.example\r\n"
+            + "MAIL FROM:<s@y.example>\r\nRCPT TO:<r@x.example>\r\nDATA\r\nhi\r\n.\r\n"
+            + "MAIL FROM:<s@y.example>\r\nRSET\r\n"
+            + "MAIL FROM:<s@y.example>\r\nNOOP\r\n");
+        await session.ReadReplyAsync();
+        var replies = await session.ReadToEndAsync();
+        ReplyAssert.Code("250 2.0.0", replies[3]);
+        ReplyAssert.Code("250 2.1.0", replies[4]);
+        ReplyAssert.Code("250 2.0.0", replies[5]);
+        ReplyAssert.Code("421 4.7.0", replies[6]);
+        Assert.Equal(7, replies.Count);
+        session.Sink.Single();
     }
 
     [Fact]
