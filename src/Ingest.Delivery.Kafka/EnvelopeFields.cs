@@ -41,6 +41,16 @@ internal static class EnvelopeFields
             fields.Add(RecordFields.EightBitMime, "1"u8);
         }
 
+        if (envelope.BinaryMime)
+        {
+            fields.Add(RecordFields.BinaryMime, "1"u8);
+        }
+
+        if (envelope.RequireTls)
+        {
+            fields.Add(RecordFields.RequireTls, "1"u8);
+        }
+
         if (envelope.SmtpUtf8)
         {
             fields.Add(RecordFields.SmtpUtf8, "1"u8);

@@ -30,6 +30,9 @@ public sealed class MaildirSink : IMessageSink
         _hostPart = Environment.MachineName.Replace("/", @"\057", StringComparison.Ordinal).Replace(":", @"\072", StringComparison.Ordinal);
     }
 
+    /// <summary>The envelope line with the MAIL parameters a later hop needs (above Received:, with Return-Path).</summary>
+    public const string MailParametersField = "X-Ingest-Mail-Parameters";
+
     public string NewDirectory => _new;
 
     public ValueTask<IMessageWriter> BeginAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
@@ -59,11 +62,37 @@ public sealed class MaildirSink : IMessageSink
     {
         var builder = new StringBuilder(64 + 48 * envelope.Recipients.Count);
         builder.Append("Return-Path: <").Append(envelope.ReversePath).Append(">\r\n");
+        MailParametersLine(builder, envelope);
         foreach (var recipient in envelope.Recipients)
         {
             builder.Append("Delivered-To: <").Append(recipient).Append(">\r\n");
         }
 
         return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    /// <summary>
+    /// The MAIL parameters a later hop must keep, as the client gave them (ESMTP syntax, values as
+    /// xtext): BODY=BINARYMIME (RFC 3030 3) and REQUIRETLS (RFC 8689 4). Written only when there is one.
+    /// </summary>
+    private static void MailParametersLine(StringBuilder builder, MessageEnvelope envelope)
+    {
+        if (!envelope.BinaryMime && !envelope.RequireTls)
+        {
+            return;
+        }
+
+        builder.Append(MailParametersField).Append(':');
+        if (envelope.BinaryMime)
+        {
+            builder.Append(" BODY=BINARYMIME");
+        }
+
+        if (envelope.RequireTls)
+        {
+            builder.Append(" REQUIRETLS");
+        }
+
+        builder.Append("\r\n");
     }
 }

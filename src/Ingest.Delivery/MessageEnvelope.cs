@@ -27,6 +27,15 @@ public sealed class MessageEnvelope
     /// <summary>BODY=8BITMIME was declared (RFC 6152).</summary>
     public bool EightBitMime { get; init; }
 
+    /// <summary>BODY=BINARYMIME was declared (RFC 3030 3): the body came by BDAT and may hold any octet; it is passed on untouched.</summary>
+    public bool BinaryMime { get; init; }
+
+    /// <summary>
+    /// MAIL ... REQUIRETLS was given (RFC 8689 4), over TLS: whoever relays the message onward must
+    /// do so over TLS only, and keep the requirement.
+    /// </summary>
+    public bool RequireTls { get; init; }
+
     /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }
 

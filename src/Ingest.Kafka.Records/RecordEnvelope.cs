@@ -39,6 +39,12 @@ public sealed class RecordEnvelope
     /// <summary>BODY=8BITMIME was declared (RFC 6152).</summary>
     public bool EightBitMime { get; init; }
 
+    /// <summary>BODY=BINARYMIME was declared (RFC 3030 3): the message may hold any octet, and was taken untouched.</summary>
+    public bool BinaryMime { get; init; }
+
+    /// <summary>MAIL carried REQUIRETLS (RFC 8689 4): relay the message onward over TLS only, and keep the requirement.</summary>
+    public bool RequireTls { get; init; }
+
     /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }
 
@@ -94,6 +100,8 @@ public sealed class RecordEnvelope
             Gateway = gateway,
             Protocol = protocol,
             EightBitMime = metadata.Field(RecordFields.EightBitMime) is not null,
+            BinaryMime = metadata.Field(RecordFields.BinaryMime) is not null,
+            RequireTls = metadata.Field(RecordFields.RequireTls) is not null,
             SmtpUtf8 = metadata.Field(RecordFields.SmtpUtf8) is not null,
             DeclaredSize = metadata.Number(RecordFields.DeclaredSize),
             Tls = metadata.Field(RecordFields.Tls),

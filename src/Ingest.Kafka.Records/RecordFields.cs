@@ -43,6 +43,12 @@ public static class RecordFields
     /// <summary>Envelope: "1" when BODY=8BITMIME was declared; absent otherwise.</summary>
     public const string EightBitMime = "8bitmime";
 
+    /// <summary>Envelope: "1" when BODY=BINARYMIME was declared (RFC 3030 3): the value may hold any octet; absent otherwise.</summary>
+    public const string BinaryMime = "binarymime";
+
+    /// <summary>Envelope: "1" when MAIL carried REQUIRETLS (RFC 8689 4): relay the message onward over TLS only; absent otherwise.</summary>
+    public const string RequireTls = "requiretls";
+
     /// <summary>Envelope: "1" when SMTPUTF8 was declared; absent otherwise.</summary>
     public const string SmtpUtf8 = "smtputf8";
 

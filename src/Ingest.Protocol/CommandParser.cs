@@ -226,6 +226,7 @@ public static class CommandParser
         var body = BodyType.Unspecified;
         var smtpUtf8 = false;
         var auth = false;
+        var requireTls = false;
         while (!rest.IsEmpty)
         {
             rest = rest.TrimStart((byte)' ');
@@ -263,9 +264,11 @@ public static class CommandParser
                     return Rejection.DuplicateParameter;
                 }
 
-                // RFC 6152 2: BODY=7BIT or BODY=8BITMIME. BINARYMIME is not advertised.
+                // RFC 6152 2: BODY=7BIT or BODY=8BITMIME; RFC 3030 3: BODY=BINARYMIME (BDAT only,
+                // which the session enforces at DATA).
                 body = Ascii.EqualsIgnoreCase(value, "7BIT"u8) ? BodyType.SevenBit
                     : Ascii.EqualsIgnoreCase(value, "8BITMIME"u8) ? BodyType.EightBitMime
+                    : Ascii.EqualsIgnoreCase(value, "BINARYMIME"u8) ? BodyType.BinaryMime
                     : BodyType.Unspecified;
                 if (body == BodyType.Unspecified)
                 {
@@ -304,13 +307,29 @@ public static class CommandParser
 
                 smtpUtf8 = true;
             }
+            else if (Ascii.EqualsIgnoreCase(keyword, "REQUIRETLS"u8))
+            {
+                // RFC 8689 4: "REQUIRETLS" takes no value. Whether the session may take it is the
+                // session's call (TLS only).
+                if (requireTls)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                if (equals >= 0)
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+
+                requireTls = true;
+            }
             else
             {
                 return Rejection.UnknownParameter;
             }
         }
 
-        parameters = new MailParameters(size, body, smtpUtf8);
+        parameters = new MailParameters(size, body, smtpUtf8, requireTls);
         return Rejection.None;
     }
 

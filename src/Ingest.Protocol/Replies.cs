@@ -60,6 +60,8 @@ public static class Replies
         Rejection.NoValidRecipients => "554 5.5.1 No valid recipients\r\n"u8,
         // RFC 3030 3: DATA and BDAT must not be mixed in one transaction.
         Rejection.DataAfterBdat => "503 5.5.1 DATA not allowed after BDAT\r\n"u8,
+        // RFC 3030 3: DATA after MAIL ... BODY=BINARYMIME "MUST" be answered 503; the client resets.
+        Rejection.DataWithBinaryMime => "503 5.5.1 BODY=BINARYMIME requires BDAT, not DATA\r\n"u8,
         Rejection.ChunkingNotNegotiated => "503 5.5.1 BDAT requires EHLO\r\n"u8,
         Rejection.NoTransaction => "503 5.5.1 No transaction in progress\r\n"u8,
         Rejection.BadSequence => "503 5.5.1 Bad sequence of commands\r\n"u8,
@@ -88,6 +90,8 @@ public static class Replies
         // be read as if protected. Not a 421, so not in ClosesConnection: the session closes explicitly.
         Rejection.PlaintextAfterStartTls => "554 5.5.0 Commands pipelined after STARTTLS, closing connection\r\n"u8,
         Rejection.TlsRequired => "530 5.7.0 Must issue a STARTTLS command first\r\n"u8,
+        // RFC 8689 4: REQUIRETLS only in a TLS session; RFC 3207 4's 530 with X.7.10 "encryption needed" (RFC 5248).
+        Rejection.RequireTlsWithoutTls => "530 5.7.10 REQUIRETLS requires a TLS session\r\n"u8,
         Rejection.UnsupportedAuthMechanism => "504 5.5.4 Unrecognized authentication type\r\n"u8,
         Rejection.AlreadyAuthenticated => "503 5.5.1 Already authenticated\r\n"u8,
         Rejection.AuthDuringTransaction => "503 5.5.1 AUTH not permitted during a mail transaction\r\n"u8,
@@ -139,7 +143,7 @@ public static class Replies
         Rejection.DuplicateParameter or Rejection.InvalidParameterValue or
         Rejection.NonAsciiAddressNeedsSmtpUtf8 or Rejection.NeedHelo or Rejection.NestedMail or
         Rejection.NeedMail or Rejection.NeedRecipient or Rejection.NoValidRecipients or
-        Rejection.DataAfterBdat or Rejection.ChunkingNotNegotiated or Rejection.NoTransaction or
+        Rejection.DataAfterBdat or Rejection.DataWithBinaryMime or Rejection.RequireTlsWithoutTls or Rejection.ChunkingNotNegotiated or Rejection.NoTransaction or
         Rejection.BadSequence or Rejection.RelayDenied or Rejection.TlsAlreadyActive or
         Rejection.TlsRequired or Rejection.UnsupportedAuthMechanism or Rejection.AlreadyAuthenticated or
         Rejection.AuthDuringTransaction or Rejection.EncryptionRequiredForAuth or Rejection.AuthResponseInvalid;

@@ -6,7 +6,7 @@ namespace Ingest.Session;
 /// <summary>The replies that depend only on configuration, encoded once per process.</summary>
 internal sealed class ServerReplies
 {
-    private readonly byte[][] _ehlo = new byte[4][];
+    private readonly byte[][] _ehlo = new byte[8][];
 
     public ServerReplies(string hostName, SmtpOptions options)
     {
@@ -14,14 +14,16 @@ internal sealed class ServerReplies
         // RFC 5321 4.2: the greeting names the server; RFC 2034 3: no enhanced code on greetings.
         Greeting = Encoding.ASCII.GetBytes($"220 {hostName} ESMTP Ingest ready\r\n");
         var limits = Limits(options);
-        // RFC 5321 4.1.1.1: ehlo-ok-rsp; one keyword per line, the last line with a space. The four
-        // variants: STARTTLS only before TLS (RFC 3207 4.2), AUTH only where it may be used (RFC 4954 4).
+        // RFC 5321 4.1.1.1: ehlo-ok-rsp; one keyword per line, the last line with a space. The
+        // variants: STARTTLS only before TLS (RFC 3207 4.2), AUTH only where it may be used (RFC 4954 4),
+        // REQUIRETLS only in a TLS session (RFC 8689 4). BINARYMIME goes with CHUNKING (RFC 3030 3).
         for (var variant = 0; variant < _ehlo.Length; variant++)
         {
             var startTls = (variant & 1) != 0 ? "250-STARTTLS\r\n" : "";
             var auth = (variant & 2) != 0 ? "250-AUTH PLAIN LOGIN\r\n" : "";
+            var requireTls = (variant & 4) != 0 ? "250-REQUIRETLS\r\n" : "";
             _ehlo[variant] = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $"250-{hostName}\r\n250-PIPELINING\r\n250-SIZE {options.MaxMessageSize}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n{startTls}{auth}{limits}250 ENHANCEDSTATUSCODES\r\n"));
+                $"250-{hostName}\r\n250-PIPELINING\r\n250-SIZE {options.MaxMessageSize}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n250-BINARYMIME\r\n{startTls}{requireTls}{auth}{limits}250 ENHANCEDSTATUSCODES\r\n"));
         }
 
         Helo = Encoding.ASCII.GetBytes($"250 {hostName}\r\n");
@@ -33,7 +35,7 @@ internal sealed class ServerReplies
 
     public byte[] Helo { get; }
 
-    public byte[] Ehlo(bool startTls, bool auth) => _ehlo[(startTls ? 1 : 0) | (auth ? 2 : 0)];
+    public byte[] Ehlo(bool startTls, bool auth, bool requireTls) => _ehlo[(startTls ? 1 : 0) | (auth ? 2 : 0) | (requireTls ? 4 : 0)];
 
     /// <summary>
     /// RFC 9422 3: "LIMITS" SP limit *(SP limit), limit = name "=" 1*DIGIT. RCPTMAX (4.2) is the

@@ -122,6 +122,8 @@ public sealed partial class SmtpSession
             EightBitMime = _transaction.Parameters.Body == BodyType.EightBitMime,
             SmtpUtf8 = _transaction.Parameters.SmtpUtf8,
             DeclaredSize = _transaction.Parameters.DeclaredSize,
+            BinaryMime = _transaction.Parameters.Body == BodyType.BinaryMime,
+            RequireTls = _transaction.Parameters.RequireTls,
             TlsProtocol = _tls?.Protocol,
             TlsCipher = _tls?.Cipher,
             AuthenticatedUser = _authenticatedUser,

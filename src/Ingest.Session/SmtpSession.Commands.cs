@@ -164,7 +164,8 @@ public sealed partial class SmtpSession
             case SmtpVerb.Rcpt:
                 return Recipient(command);
             case SmtpVerb.Data:
-                return Step.BeginData;
+                // RFC 3030 3: a BINARYMIME body can only be length-framed (BDAT).
+                return _transaction.Parameters.Body == BodyType.BinaryMime ? Reject(Rejection.DataWithBinaryMime) : Step.BeginData;
             case SmtpVerb.StartTls:
                 return StartTls();
             case SmtpVerb.Auth:
@@ -203,7 +204,7 @@ public sealed partial class SmtpSession
         }
 
         _state = SessionState.Greeted;
-        Write(_extended ? _server.Replies.Ehlo(OffersStartTls, OffersAuth) : _server.Replies.Helo);
+        Write(_extended ? _server.Replies.Ehlo(OffersStartTls, OffersAuth, requireTls: _tls is not null) : _server.Replies.Helo);
         return Step.NeedMore;
     }
 
@@ -230,6 +231,12 @@ public sealed partial class SmtpSession
         if (command.ArgumentIsNonAscii && !parameters.SmtpUtf8)
         {
             return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
+        }
+
+        // RFC 8689 4: REQUIRETLS is offered, and may be asked for, only in a TLS session.
+        if (parameters.RequireTls && _tls is null)
+        {
+            return Reject(Rejection.RequireTlsWithoutTls);
         }
 
         // RFC 1870 6.1: refuse at MAIL when the declared size already exceeds the limit.

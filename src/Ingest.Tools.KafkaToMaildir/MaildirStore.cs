@@ -66,6 +66,8 @@ internal sealed class MaildirStore
         ReceivedAt = envelope.ReceivedAt,
         Protocol = envelope.Protocol,
         EightBitMime = envelope.EightBitMime,
+        BinaryMime = envelope.BinaryMime,
+        RequireTls = envelope.RequireTls,
         SmtpUtf8 = envelope.SmtpUtf8,
         DeclaredSize = envelope.DeclaredSize,
         TlsProtocol = envelope.Tls?.Split(' ')[0],

@@ -41,6 +41,33 @@ public sealed class EnvelopeFieldsTests
     }
 
     [Fact]
+    public void BinaryMimeAndRequireTlsAreCarriedAndAbsentWhenNotAskedFor()
+    {
+        var plain = Envelope("TLSv1.3", "TLS_AES_256_GCM_SHA384", null);
+        Assert.DoesNotContain("binarymime", Encoding.UTF8.GetString(EnvelopeFields.Build(plain, plain.Recipients, "gw-1")), StringComparison.Ordinal);
+        Assert.False(RoundTrip(plain).BinaryMime);
+        Assert.False(RoundTrip(plain).RequireTls);
+
+        var asked = new MessageEnvelope
+        {
+            MessageId = plain.MessageId,
+            ReversePath = plain.ReversePath,
+            Recipients = plain.Recipients,
+            HeloName = plain.HeloName,
+            ReceivedAt = plain.ReceivedAt,
+            Protocol = plain.Protocol,
+            BinaryMime = true,
+            RequireTls = true,
+        };
+        var fields = Encoding.UTF8.GetString(EnvelopeFields.Build(asked, asked.Recipients, "gw-1")).Split('\n');
+        Assert.Contains("binarymime=1", fields);
+        Assert.Contains("requiretls=1", fields);
+        var parsed = RoundTrip(asked);
+        Assert.True(parsed.BinaryMime);
+        Assert.True(parsed.RequireTls);
+    }
+
+    [Fact]
     public void TlsAndTheAuthenticatedUserAreCarriedInTheirHeaders()
     {
         var parsed = RoundTrip(Envelope("TLSv1.3", "TLS_AES_256_GCM_SHA384", "alice"));

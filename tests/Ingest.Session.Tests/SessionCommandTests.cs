@@ -18,7 +18,7 @@ public sealed class SessionCommandTests
         var lines = (await session.ReadReplyAsync()).Split('\n');
         Assert.Equal("250-gw.example", lines[0]);
         Assert.Equal(
-            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "LIMITS RCPTMAX=100 MAILMAX=1000", "ENHANCEDSTATUSCODES"],
+            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "BINARYMIME", "LIMITS RCPTMAX=100 MAILMAX=1000", "ENHANCEDSTATUSCODES"],
             lines[1..].Select(line => line[4..]));
         Assert.StartsWith("250 ", lines[^1]);
     }
@@ -90,7 +90,9 @@ public sealed class SessionCommandTests
     [InlineData("MAIL FROM:<a@b.example> FOO=BAR", "555 5.5.4")]
     [InlineData("MAIL FROM:<a@b.example> SIZE=abc", "501 5.5.4")]
     [InlineData("MAIL FROM:<a@b.example> SIZE=99999999999", "552 5.3.4")]
-    [InlineData("MAIL FROM:<a@b.example> BODY=BINARYMIME", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> BODY=BINARYMIME", "250 2.1.0")]
+    [InlineData("MAIL FROM:<a@b.example> BODY=BINARY", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> REQUIRETLS", "530 5.7.10")]
     [InlineData("MAIL FROM:a@b.example", "501 5.1.7")]
     [InlineData("MAIL FROM:<a@@b.example>", "501 5.1.7")]
     [InlineData("MAIL FROM:<jörg@b.example>", "553 5.6.7")]
