@@ -36,6 +36,18 @@ public sealed class MessageEnvelope
     /// </summary>
     public bool RequireTls { get; init; }
 
+    /// <summary>MAIL RET= (RFC 3461 4.3): what a failure DSN should carry of the message.</summary>
+    public ReturnContent DsnReturn { get; init; }
+
+    /// <summary>MAIL ENVID= decoded (RFC 3461 4.4), for a DSN's Original-Envelope-Id; null when not given.</summary>
+    public string? EnvelopeId { get; init; }
+
+    /// <summary>
+    /// Each recipient's NOTIFY= and ORCPT= (RFC 3461 4.1, 4.2), in step with <see cref="Recipients"/>
+    /// (<see cref="Delivery.RecipientDsn.None"/> for one without); null when no recipient had any.
+    /// </summary>
+    public IReadOnlyList<RecipientDsn>? RecipientDsn { get; init; }
+
     /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }
 

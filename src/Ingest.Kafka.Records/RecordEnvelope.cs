@@ -45,6 +45,18 @@ public sealed class RecordEnvelope
     /// <summary>MAIL carried REQUIRETLS (RFC 8689 4): relay the message onward over TLS only, and keep the requirement.</summary>
     public bool RequireTls { get; init; }
 
+    /// <summary>MAIL RET= (RFC 3461 4.3): "FULL" or "HDRS"; null when not given.</summary>
+    public string? Return { get; init; }
+
+    /// <summary>MAIL ENVID= (RFC 3461 4.4), decoded: a DSN's Original-Envelope-Id; null when not given.</summary>
+    public string? EnvelopeId { get; init; }
+
+    /// <summary>
+    /// Each recipient's NOTIFY= and ORCPT= (RFC 3461 4.1, 4.2), in step with <see cref="Recipients"/>;
+    /// null when no recipient of this record had any.
+    /// </summary>
+    public IReadOnlyList<RecordRecipientDsn>? RecipientDsn { get; init; }
+
     /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }
 
@@ -88,11 +100,15 @@ public sealed class RecordEnvelope
             return null;
         }
 
+        var recipients = metadata.Fields(RecordFields.Recipient);
         return new RecordEnvelope
         {
             MessageId = messageId,
             ReversePath = from,
-            Recipients = metadata.Fields(RecordFields.Recipient),
+            Recipients = recipients,
+            Return = metadata.Field(RecordFields.Return),
+            EnvelopeId = metadata.Field(RecordFields.EnvelopeId),
+            RecipientDsn = RecordRecipientDsn.Read(metadata, recipients.Count),
             HeloName = helo,
             ClientAddress = address,
             ClientPort = metadata.Number(RecordFields.ClientPort) is { } port and <= ushort.MaxValue ? (int)port : null,

@@ -16,14 +16,15 @@ internal sealed class ServerReplies
         var limits = Limits(options);
         // RFC 5321 4.1.1.1: ehlo-ok-rsp; one keyword per line, the last line with a space. The
         // variants: STARTTLS only before TLS (RFC 3207 4.2), AUTH only where it may be used (RFC 4954 4),
-        // REQUIRETLS only in a TLS session (RFC 8689 4). BINARYMIME goes with CHUNKING (RFC 3030 3).
+        // REQUIRETLS only in a TLS session (RFC 8689 4). BINARYMIME goes with CHUNKING (RFC 3030 3);
+        // DSN (RFC 3461 4) means the parameters are taken and carried, not that the gateway sends DSNs.
         for (var variant = 0; variant < _ehlo.Length; variant++)
         {
             var startTls = (variant & 1) != 0 ? "250-STARTTLS\r\n" : "";
             var auth = (variant & 2) != 0 ? "250-AUTH PLAIN LOGIN\r\n" : "";
             var requireTls = (variant & 4) != 0 ? "250-REQUIRETLS\r\n" : "";
             _ehlo[variant] = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $"250-{hostName}\r\n250-PIPELINING\r\n250-SIZE {options.MaxMessageSize}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n250-BINARYMIME\r\n{startTls}{requireTls}{auth}{limits}250 ENHANCEDSTATUSCODES\r\n"));
+                $"250-{hostName}\r\n250-PIPELINING\r\n250-SIZE {options.MaxMessageSize}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n250-BINARYMIME\r\n250-DSN\r\n{startTls}{requireTls}{auth}{limits}250 ENHANCEDSTATUSCODES\r\n"));
         }
 
         Helo = Encoding.ASCII.GetBytes($"250 {hostName}\r\n");

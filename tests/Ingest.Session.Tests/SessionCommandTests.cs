@@ -18,7 +18,7 @@ public sealed class SessionCommandTests
         var lines = (await session.ReadReplyAsync()).Split('\n');
         Assert.Equal("250-gw.example", lines[0]);
         Assert.Equal(
-            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "BINARYMIME", "LIMITS RCPTMAX=100 MAILMAX=1000", "ENHANCEDSTATUSCODES"],
+            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "BINARYMIME", "DSN", "LIMITS RCPTMAX=100 MAILMAX=1000", "ENHANCEDSTATUSCODES"],
             lines[1..].Select(line => line[4..]));
         Assert.StartsWith("250 ", lines[^1]);
     }
@@ -93,6 +93,10 @@ public sealed class SessionCommandTests
     [InlineData("MAIL FROM:<a@b.example> BODY=BINARYMIME", "250 2.1.0")]
     [InlineData("MAIL FROM:<a@b.example> BODY=BINARY", "501 5.5.4")]
     [InlineData("MAIL FROM:<a@b.example> REQUIRETLS", "530 5.7.10")]
+    [InlineData("MAIL FROM:<a@b.example> RET=HDRS ENVID=x+2By", "250 2.1.0")]
+    [InlineData("MAIL FROM:<a@b.example> RET=NONE", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> ENVID=a+2b", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> ENVID=a ENVID=b", "501 5.5.4")]
     [InlineData("MAIL FROM:a@b.example", "501 5.1.7")]
     [InlineData("MAIL FROM:<a@@b.example>", "501 5.1.7")]
     [InlineData("MAIL FROM:<jörg@b.example>", "553 5.6.7")]
@@ -109,7 +113,14 @@ public sealed class SessionCommandTests
     }
 
     [Theory]
-    [InlineData("RCPT TO:<r@x.example> NOTIFY=NEVER", "555 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> NOTIFY=NEVER", "250 2.1.5")]
+    [InlineData("RCPT TO:<r@x.example> NOTIFY=NEVER,DELAY", "501 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> NOTIFY=DELAY NOTIFY=DELAY", "501 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=rfc822;r+2B1@x.example", "250 2.1.5")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=rfc822", "501 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=utf-8;用户@x.example", "553 5.6.7")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=utf-8;\\x{7528}@x.example", "250 2.1.5")]
+    [InlineData("RCPT TO:<r@x.example> SIZE=1", "555 5.5.4")]
     [InlineData("RCPT TO:<>", "501 5.1.3")]
     [InlineData("RCPT TO:<Postmaster>", "250 2.1.5")]
     [InlineData("RCPT TO:<user@[192.0.2.1]>", "250 2.1.5")]
