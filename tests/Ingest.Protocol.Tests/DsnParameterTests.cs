@@ -1,4 +1,5 @@
 using System.Text;
+using Ingest.Fuzz.Targets;
 
 namespace Ingest.Protocol.Tests;
 
@@ -266,5 +267,19 @@ public class DsnParameterTests
         var destination = new byte[source.Length];
         Assert.True(Xtext.TryDecodeUnitext(source, destination, out var written));
         Assert.Equal(expected, Encoding.UTF8.GetString(destination, 0, written));
+    }
+
+    // The fuzz target's invariants over seeded random token soups, so they run on every build (docs/fuzzing.md).
+    [Fact]
+    public void XtextInvariantsHoldOnRandomValues()
+    {
+        string[] tokens = ["a", "Z", "@", ";", ",", "+", "+2B", "+3D", "+2b", "+0", "=", "\\", "\\x{", "}", "\\x{7528}", "\\x{2B}", "\\x{41}",
+            "\\x{D800}", "\\x{1F600}", "\\x{0F6}", "用", "é", " ", "\0", "\u007f", "rfc822;", "utf-8;", "NEVER", "SUCCESS", "DELAY"];
+        var random = new Random(3461);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => tokens[random.Next(tokens.Length)]));
+            XtextTarget.Run(Encoding.UTF8.GetBytes(text));
+        }
     }
 }
