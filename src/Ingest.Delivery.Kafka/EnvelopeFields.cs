@@ -12,7 +12,8 @@ internal static class EnvelopeFields
     [ThreadStatic]
     private static RecordFieldWriter? _writer;
 
-    public static byte[] Build(MessageEnvelope envelope, IReadOnlyList<string> recipients, string gateway)
+    /// <param name="positions">Where each of <paramref name="recipients"/> stands in the envelope's list; null when they are that list.</param>
+    public static byte[] Build(MessageEnvelope envelope, IReadOnlyList<string> recipients, string gateway, IReadOnlyList<int>? positions = null)
     {
         var fields = _writer ??= new RecordFieldWriter(1024);
         fields.Clear();
@@ -39,6 +40,31 @@ internal static class EnvelopeFields
         if (envelope.EightBitMime)
         {
             fields.Add(RecordFields.EightBitMime, "1"u8);
+        }
+
+        if (envelope.BinaryMime)
+        {
+            fields.Add(RecordFields.BinaryMime, "1"u8);
+        }
+
+        if (envelope.RequireTls)
+        {
+            fields.Add(RecordFields.RequireTls, "1"u8);
+        }
+
+        if (DsnText.Return(envelope.DsnReturn) is { } ret)
+        {
+            fields.Add(RecordFields.Return, ret);
+        }
+
+        if (envelope.EnvelopeId is { } envelopeId)
+        {
+            fields.Add(RecordFields.EnvelopeId, envelopeId);
+        }
+
+        if (envelope.RecipientDsn is { } dsn)
+        {
+            RecipientDsnFields(fields, dsn, recipients.Count, positions);
         }
 
         if (envelope.SmtpUtf8)
@@ -73,5 +99,32 @@ internal static class EnvelopeFields
         }
 
         return fields.ToArray();
+    }
+
+    /// <summary>
+    /// "rcpt-notify" and "rcpt-orcpt" fields, each "&lt;n&gt; &lt;value&gt;" with n the 0-based position among
+    /// this record's "rcpt" fields (docs/record-format.md), only for recipients that had them.
+    /// </summary>
+    private static void RecipientDsnFields(RecordFieldWriter fields, IReadOnlyList<RecipientDsn> dsn, int count, IReadOnlyList<int>? positions)
+    {
+        for (var n = 0; n < count; n++)
+        {
+            var position = positions?[n] ?? n;
+            if (position >= dsn.Count)
+            {
+                continue;
+            }
+
+            var recipient = dsn[position];
+            if (recipient.Notify != NotifyConditions.None)
+            {
+                fields.Add(RecordFields.RecipientNotify, string.Create(CultureInfo.InvariantCulture, $"{n} {DsnText.Notify(recipient.Notify)}"));
+            }
+
+            if (recipient.OriginalRecipient is { } original)
+            {
+                fields.Add(RecordFields.RecipientOriginal, string.Create(CultureInfo.InvariantCulture, $"{n} {original}"));
+            }
+        }
     }
 }

@@ -91,7 +91,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         var largestEnvelope = 0;
         for (var i = 0; i < routes.Count; i++)
         {
-            envelopes[i] = EnvelopeFields.Build(envelope, routes[i].Recipients, Gateway);
+            envelopes[i] = EnvelopeFields.Build(envelope, routes[i].Recipients, Gateway, routes[i].Positions);
             largestEnvelope = Math.Max(largestEnvelope, envelopes[i].Length);
         }
 

@@ -24,22 +24,24 @@ internal sealed class TopicRouter
             return [new TopicRoute(_defaultTopic, recipients)];
         }
 
-        var routes = new List<(string Topic, List<string> Recipients)>(1);
-        foreach (var recipient in recipients)
+        var routes = new List<(string Topic, List<string> Recipients, List<int> Positions)>(1);
+        for (var position = 0; position < recipients.Count; position++)
         {
+            var recipient = recipients[position];
             var topic = TopicFor(recipient);
             var index = routes.FindIndex(route => string.Equals(route.Topic, topic, StringComparison.Ordinal));
             if (index < 0)
             {
-                routes.Add((topic, [recipient]));
+                routes.Add((topic, [recipient], [position]));
             }
             else
             {
                 routes[index].Recipients.Add(recipient);
+                routes[index].Positions.Add(position);
             }
         }
 
-        return routes.ConvertAll(route => new TopicRoute(route.Topic, route.Recipients));
+        return routes.ConvertAll(route => new TopicRoute(route.Topic, route.Recipients, route.Positions));
     }
 
     private string TopicFor(string recipient)

@@ -30,6 +30,12 @@ public sealed class MaildirSink : IMessageSink
         _hostPart = Environment.MachineName.Replace("/", @"\057", StringComparison.Ordinal).Replace(":", @"\072", StringComparison.Ordinal);
     }
 
+    /// <summary>The envelope line with the MAIL parameters a later hop needs (above Received:, with Return-Path).</summary>
+    public const string MailParametersField = "X-Ingest-Mail-Parameters";
+
+    /// <summary>The envelope line with a recipient's DSN parameters, after its Delivered-To line.</summary>
+    public const string RecipientParametersField = "X-Ingest-Rcpt-Parameters";
+
     public string NewDirectory => _new;
 
     public ValueTask<IMessageWriter> BeginAsync(MessageEnvelope envelope, CancellationToken cancellationToken)
@@ -59,11 +65,78 @@ public sealed class MaildirSink : IMessageSink
     {
         var builder = new StringBuilder(64 + 48 * envelope.Recipients.Count);
         builder.Append("Return-Path: <").Append(envelope.ReversePath).Append(">\r\n");
-        foreach (var recipient in envelope.Recipients)
+        MailParametersLine(builder, envelope);
+        for (var i = 0; i < envelope.Recipients.Count; i++)
         {
-            builder.Append("Delivered-To: <").Append(recipient).Append(">\r\n");
+            builder.Append("Delivered-To: <").Append(envelope.Recipients[i]).Append(">\r\n");
+            if (envelope.RecipientDsn is { } dsn && i < dsn.Count)
+            {
+                RecipientParametersLine(builder, envelope.Recipients[i], dsn[i]);
+            }
         }
 
         return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    /// <summary>
+    /// The MAIL parameters a later hop must keep, in ESMTP syntax with values re-encoded as xtext:
+    /// RET and ENVID (RFC 3461 4.3, 4.4), BODY=BINARYMIME (RFC 3030 3) and REQUIRETLS (RFC 8689 4).
+    /// Written only when there is one.
+    /// </summary>
+    private static void MailParametersLine(StringBuilder builder, MessageEnvelope envelope)
+    {
+        var ret = DsnText.Return(envelope.DsnReturn);
+        if (!envelope.BinaryMime && !envelope.RequireTls && ret is null && envelope.EnvelopeId is null)
+        {
+            return;
+        }
+
+        builder.Append(MailParametersField).Append(':');
+        if (ret is not null)
+        {
+            builder.Append(" RET=").Append(ret);
+        }
+
+        if (envelope.EnvelopeId is { } envelopeId)
+        {
+            builder.Append(" ENVID=").Append(DsnText.Xtext(envelopeId));
+        }
+
+        if (envelope.BinaryMime)
+        {
+            builder.Append(" BODY=BINARYMIME");
+        }
+
+        if (envelope.RequireTls)
+        {
+            builder.Append(" REQUIRETLS");
+        }
+
+        builder.Append("\r\n");
+    }
+
+    /// <summary>
+    /// A recipient's NOTIFY and ORCPT (RFC 3461 4.1, 4.2) after its Delivered-To line, as the RCPT
+    /// command's arguments: "&lt;mailbox&gt; NOTIFY=... ORCPT=type;xtext". Only for a recipient that had them.
+    /// </summary>
+    private static void RecipientParametersLine(StringBuilder builder, string recipient, RecipientDsn dsn)
+    {
+        if (dsn.Notify == NotifyConditions.None && dsn.OriginalRecipient is null)
+        {
+            return;
+        }
+
+        builder.Append(RecipientParametersField).Append(": <").Append(recipient).Append('>');
+        if (dsn.Notify != NotifyConditions.None)
+        {
+            builder.Append(" NOTIFY=").Append(DsnText.Notify(dsn.Notify));
+        }
+
+        if (dsn.OriginalRecipient is { } original)
+        {
+            builder.Append(" ORCPT=").Append(DsnText.OriginalRecipient(original));
+        }
+
+        builder.Append("\r\n");
     }
 }

@@ -27,6 +27,27 @@ public sealed class MessageEnvelope
     /// <summary>BODY=8BITMIME was declared (RFC 6152).</summary>
     public bool EightBitMime { get; init; }
 
+    /// <summary>BODY=BINARYMIME was declared (RFC 3030 3): the body came by BDAT and may hold any octet; it is passed on untouched.</summary>
+    public bool BinaryMime { get; init; }
+
+    /// <summary>
+    /// MAIL ... REQUIRETLS was given (RFC 8689 4), over TLS: whoever relays the message onward must
+    /// do so over TLS only, and keep the requirement.
+    /// </summary>
+    public bool RequireTls { get; init; }
+
+    /// <summary>MAIL RET= (RFC 3461 4.3): what a failure DSN should carry of the message.</summary>
+    public ReturnContent DsnReturn { get; init; }
+
+    /// <summary>MAIL ENVID= decoded (RFC 3461 4.4), for a DSN's Original-Envelope-Id; null when not given.</summary>
+    public string? EnvelopeId { get; init; }
+
+    /// <summary>
+    /// Each recipient's NOTIFY= and ORCPT= (RFC 3461 4.1, 4.2), in step with <see cref="Recipients"/>
+    /// (<see cref="Delivery.RecipientDsn.None"/> for one without); null when no recipient had any.
+    /// </summary>
+    public IReadOnlyList<RecipientDsn>? RecipientDsn { get; init; }
+
     /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }
 

@@ -27,6 +27,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
 
         Range(errors, $"{S}:MaxMessageSize", options.MaxMessageSize, 1024, long.MaxValue / 2);
         Range(errors, $"{S}:MaxRecipients", options.MaxRecipients, 1, 100_000);
+        Range(errors, $"{S}:MaxTransactionsPerSession", options.MaxTransactionsPerSession, 0, 1_000_000);
         // 512 is the RFC 5321 4.5.3.1.4 minimum a server must accept.
         Range(errors, $"{S}:MaxCommandLineLength", options.MaxCommandLineLength, 512, 64 * 1024);
         Range(errors, $"{S}:MaxBadCommands", options.MaxBadCommands, 0, 10_000);

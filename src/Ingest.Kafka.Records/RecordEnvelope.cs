@@ -39,6 +39,24 @@ public sealed class RecordEnvelope
     /// <summary>BODY=8BITMIME was declared (RFC 6152).</summary>
     public bool EightBitMime { get; init; }
 
+    /// <summary>BODY=BINARYMIME was declared (RFC 3030 3): the message may hold any octet, and was taken untouched.</summary>
+    public bool BinaryMime { get; init; }
+
+    /// <summary>MAIL carried REQUIRETLS (RFC 8689 4): relay the message onward over TLS only, and keep the requirement.</summary>
+    public bool RequireTls { get; init; }
+
+    /// <summary>MAIL RET= (RFC 3461 4.3): "FULL" or "HDRS"; null when not given.</summary>
+    public string? Return { get; init; }
+
+    /// <summary>MAIL ENVID= (RFC 3461 4.4), decoded: a DSN's Original-Envelope-Id; null when not given.</summary>
+    public string? EnvelopeId { get; init; }
+
+    /// <summary>
+    /// Each recipient's NOTIFY= and ORCPT= (RFC 3461 4.1, 4.2), in step with <see cref="Recipients"/>;
+    /// null when no recipient of this record had any.
+    /// </summary>
+    public IReadOnlyList<RecordRecipientDsn>? RecipientDsn { get; init; }
+
     /// <summary>SMTPUTF8 was declared (RFC 6531).</summary>
     public bool SmtpUtf8 { get; init; }
 
@@ -82,11 +100,15 @@ public sealed class RecordEnvelope
             return null;
         }
 
+        var recipients = metadata.Fields(RecordFields.Recipient);
         return new RecordEnvelope
         {
             MessageId = messageId,
             ReversePath = from,
-            Recipients = metadata.Fields(RecordFields.Recipient),
+            Recipients = recipients,
+            Return = metadata.Field(RecordFields.Return),
+            EnvelopeId = metadata.Field(RecordFields.EnvelopeId),
+            RecipientDsn = RecordRecipientDsn.Read(metadata, recipients.Count),
             HeloName = helo,
             ClientAddress = address,
             ClientPort = metadata.Number(RecordFields.ClientPort) is { } port and <= ushort.MaxValue ? (int)port : null,
@@ -94,6 +116,8 @@ public sealed class RecordEnvelope
             Gateway = gateway,
             Protocol = protocol,
             EightBitMime = metadata.Field(RecordFields.EightBitMime) is not null,
+            BinaryMime = metadata.Field(RecordFields.BinaryMime) is not null,
+            RequireTls = metadata.Field(RecordFields.RequireTls) is not null,
             SmtpUtf8 = metadata.Field(RecordFields.SmtpUtf8) is not null,
             DeclaredSize = metadata.Number(RecordFields.DeclaredSize),
             Tls = metadata.Field(RecordFields.Tls),

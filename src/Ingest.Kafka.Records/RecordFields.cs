@@ -43,6 +43,30 @@ public static class RecordFields
     /// <summary>Envelope: "1" when BODY=8BITMIME was declared; absent otherwise.</summary>
     public const string EightBitMime = "8bitmime";
 
+    /// <summary>Envelope: "1" when BODY=BINARYMIME was declared (RFC 3030 3): the value may hold any octet; absent otherwise.</summary>
+    public const string BinaryMime = "binarymime";
+
+    /// <summary>Envelope: "1" when MAIL carried REQUIRETLS (RFC 8689 4): relay the message onward over TLS only; absent otherwise.</summary>
+    public const string RequireTls = "requiretls";
+
+    /// <summary>Envelope: MAIL RET= (RFC 3461 4.3), "FULL" or "HDRS", when given.</summary>
+    public const string Return = "ret";
+
+    /// <summary>Envelope: MAIL ENVID= (RFC 3461 4.4), xtext decoded, when given.</summary>
+    public const string EnvelopeId = "envid";
+
+    /// <summary>
+    /// Envelope: a recipient's NOTIFY= (RFC 3461 4.1) as "&lt;n&gt; &lt;value&gt;", n the 0-based position of its
+    /// "rcpt" field in this record, the value "NEVER" or SUCCESS, FAILURE and DELAY comma-separated.
+    /// </summary>
+    public const string RecipientNotify = "rcpt-notify";
+
+    /// <summary>
+    /// Envelope: a recipient's ORCPT= (RFC 3461 4.2, RFC 6533 3) as "&lt;n&gt; &lt;addr-type&gt;;&lt;address&gt;", the
+    /// address decoded (UTF-8 for the utf-8 type), n as for <see cref="RecipientNotify"/>.
+    /// </summary>
+    public const string RecipientOriginal = "rcpt-orcpt";
+
     /// <summary>Envelope: "1" when SMTPUTF8 was declared; absent otherwise.</summary>
     public const string SmtpUtf8 = "smtputf8";
 

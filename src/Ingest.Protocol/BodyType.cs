@@ -1,9 +1,10 @@
 namespace Ingest.Protocol;
 
-/// <summary>The MAIL BODY= parameter (RFC 6152). Unspecified means the client sent none.</summary>
+/// <summary>The MAIL BODY= parameter (RFC 6152, RFC 3030 3). Unspecified means the client sent none.</summary>
 public enum BodyType : byte
 {
     Unspecified,
     SevenBit,
     EightBitMime,
+    BinaryMime,
 }

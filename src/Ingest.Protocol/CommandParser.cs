@@ -163,10 +163,11 @@ public static class CommandParser
             _ => Rejection.None,
         };
         var parameters = default(MailParameters);
+        var envelopeId = default(ReadOnlySpan<byte>);
         var rest = arguments[consumed..];
         if (rejection == Rejection.None)
         {
-            rejection = ParseMailParameters(rest, out parameters);
+            rejection = ParseMailParameters(rest, out parameters, out envelopeId);
         }
 
         return new SmtpCommand
@@ -177,6 +178,7 @@ public static class CommandParser
             ArgumentIsNonAscii = nonAscii,
             HasParameters = !rest.IsEmpty,
             Mail = parameters,
+            EnvelopeId = rejection == Rejection.None ? envelopeId : default,
         };
     }
 
@@ -193,11 +195,17 @@ public static class CommandParser
         {
             PathStatus.Invalid or PathStatus.NullPath => Rejection.BadRecipientSyntax,
             PathStatus.TooLong => Rejection.RecipientPathTooLong,
-            // No RCPT parameter is advertised (no DSN yet), RFC 5321 4.1.1.11.
-            _ when !rest.IsEmpty => rest[0] == (byte)' ' ? Rejection.UnknownParameter : Rejection.BadRecipientSyntax,
+            _ when !rest.IsEmpty && rest[0] != (byte)' ' => Rejection.BadRecipientSyntax,
             _ => Rejection.None,
         };
 
+        var dsn = default(RecipientDsnSpans);
+        if (rejection == Rejection.None)
+        {
+            rejection = ParseRcptParameters(rest, ref dsn);
+        }
+
+        var valid = rejection == Rejection.None;
         return new SmtpCommand
         {
             Verb = SmtpVerb.Rcpt,
@@ -205,13 +213,94 @@ public static class CommandParser
             Argument = status == PathStatus.Ok ? arguments[mailbox] : default,
             ArgumentIsNonAscii = nonAscii,
             HasParameters = !rest.IsEmpty,
+            Notify = valid ? dsn.Notify : DsnNotify.None,
+            OriginalRecipientType = valid ? dsn.AddressType : default,
+            OriginalRecipient = valid ? dsn.Address : default,
+            OriginalRecipientIsNonAscii = valid && dsn.NonAscii,
         };
     }
 
+    private ref struct RecipientDsnSpans
+    {
+        public DsnNotify Notify;
+        public ReadOnlySpan<byte> AddressType;
+        public ReadOnlySpan<byte> Address;
+        public bool NonAscii;
+    }
+
+    /// <summary>Rcpt-parameters = esmtp-param *(SP esmtp-param) (RFC 5321 4.1.2): RFC 3461's NOTIFY and ORCPT.</summary>
+    private static Rejection ParseRcptParameters(ReadOnlySpan<byte> rest, ref RecipientDsnSpans dsn)
+    {
+        var orcpt = false;
+        while (!rest.IsEmpty)
+        {
+            if (!TryNextParameter(ref rest, out var keyword, out var value, out var hasValue))
+            {
+                return Rejection.InvalidArguments;
+            }
+
+            if (Ascii.EqualsIgnoreCase(keyword, "NOTIFY"u8))
+            {
+                if (dsn.Notify != DsnNotify.None)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                dsn.Notify = DsnParameters.ParseNotify(value);
+                if (dsn.Notify == DsnNotify.None)
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(keyword, "ORCPT"u8))
+            {
+                if (orcpt)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                if (!hasValue || !DsnParameters.TrySplitOriginalRecipient(value, out var semicolon, out dsn.NonAscii))
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+
+                orcpt = true;
+                dsn.AddressType = value[..semicolon];
+                dsn.Address = value[(semicolon + 1)..];
+            }
+            else
+            {
+                // RFC 5321 4.1.1.11: 555 for a parameter not advertised.
+                return Rejection.UnknownParameter;
+            }
+        }
+
+        return Rejection.None;
+    }
+
+    /// <summary>
+    /// One esmtp-param from " keyword[=value]..." (RFC 5321 4.1.2), leaving the rest; false when the
+    /// keyword or value breaks the grammar. Runs of spaces are tolerated, as before.
+    /// </summary>
+    private static bool TryNextParameter(scoped ref ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> keyword, out ReadOnlySpan<byte> value, out bool hasValue)
+    {
+        rest = rest.TrimStart((byte)' ');
+        var end = rest.IndexOf((byte)' ');
+        var parameter = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? default : rest[end..];
+
+        var equals = parameter.IndexOf((byte)'=');
+        hasValue = equals >= 0;
+        keyword = equals < 0 ? parameter : parameter[..equals];
+        value = equals < 0 ? default : parameter[(equals + 1)..];
+        return IsKeyword(keyword) && (equals < 0 || IsEsmtpValue(value));
+    }
+
     /// <summary>Mail-parameters = esmtp-param *(SP esmtp-param) (RFC 5321 4.1.2).</summary>
-    private static Rejection ParseMailParameters(ReadOnlySpan<byte> rest, out MailParameters parameters)
+    private static Rejection ParseMailParameters(ReadOnlySpan<byte> rest, out MailParameters parameters, out ReadOnlySpan<byte> envelopeId)
     {
         parameters = default;
+        envelopeId = default;
         if (rest.IsEmpty)
         {
             return Rejection.None;
@@ -226,17 +315,12 @@ public static class CommandParser
         var body = BodyType.Unspecified;
         var smtpUtf8 = false;
         var auth = false;
+        var requireTls = false;
+        var ret = DsnReturn.Unspecified;
+        var hasEnvelopeId = false;
         while (!rest.IsEmpty)
         {
-            rest = rest.TrimStart((byte)' ');
-            var end = rest.IndexOf((byte)' ');
-            var parameter = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? default : rest[end..];
-
-            var equals = parameter.IndexOf((byte)'=');
-            var keyword = equals < 0 ? parameter : parameter[..equals];
-            var value = equals < 0 ? default : parameter[(equals + 1)..];
-            if (!IsKeyword(keyword) || (equals >= 0 && !IsEsmtpValue(value)))
+            if (!TryNextParameter(ref rest, out var keyword, out var value, out var hasValue))
             {
                 return Rejection.InvalidArguments;
             }
@@ -263,9 +347,11 @@ public static class CommandParser
                     return Rejection.DuplicateParameter;
                 }
 
-                // RFC 6152 2: BODY=7BIT or BODY=8BITMIME. BINARYMIME is not advertised.
+                // RFC 6152 2: BODY=7BIT or BODY=8BITMIME; RFC 3030 3: BODY=BINARYMIME (BDAT only,
+                // which the session enforces at DATA).
                 body = Ascii.EqualsIgnoreCase(value, "7BIT"u8) ? BodyType.SevenBit
                     : Ascii.EqualsIgnoreCase(value, "8BITMIME"u8) ? BodyType.EightBitMime
+                    : Ascii.EqualsIgnoreCase(value, "BINARYMIME"u8) ? BodyType.BinaryMime
                     : BodyType.Unspecified;
                 if (body == BodyType.Unspecified)
                 {
@@ -282,7 +368,7 @@ public static class CommandParser
                     return Rejection.DuplicateParameter;
                 }
 
-                if (equals < 0 || value.IsEmpty)
+                if (!hasValue || value.IsEmpty)
                 {
                     return Rejection.InvalidParameterValue;
                 }
@@ -297,12 +383,58 @@ public static class CommandParser
                     return Rejection.DuplicateParameter;
                 }
 
-                if (equals >= 0)
+                if (hasValue)
                 {
                     return Rejection.InvalidParameterValue;
                 }
 
                 smtpUtf8 = true;
+            }
+            else if (Ascii.EqualsIgnoreCase(keyword, "RET"u8))
+            {
+                // RFC 3461 4.3: RET=FULL or RET=HDRS, once.
+                if (ret != DsnReturn.Unspecified)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                ret = DsnParameters.ParseReturn(value);
+                if (ret == DsnReturn.Unspecified)
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(keyword, "ENVID"u8))
+            {
+                // RFC 3461 4.4: ENVID=xtext, once.
+                if (hasEnvelopeId)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                if (!DsnParameters.IsValidEnvelopeId(value))
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+
+                hasEnvelopeId = true;
+                envelopeId = value;
+            }
+            else if (Ascii.EqualsIgnoreCase(keyword, "REQUIRETLS"u8))
+            {
+                // RFC 8689 4: "REQUIRETLS" takes no value. Whether the session may take it is the
+                // session's call (TLS only).
+                if (requireTls)
+                {
+                    return Rejection.DuplicateParameter;
+                }
+
+                if (hasValue)
+                {
+                    return Rejection.InvalidParameterValue;
+                }
+
+                requireTls = true;
             }
             else
             {
@@ -310,7 +442,7 @@ public static class CommandParser
             }
         }
 
-        parameters = new MailParameters(size, body, smtpUtf8);
+        parameters = new MailParameters(size, body, smtpUtf8, requireTls, ret);
         return Rejection.None;
     }
 

@@ -35,12 +35,14 @@ public enum Rejection : byte
     NeedRecipient,
     NoValidRecipients,
     DataAfterBdat,
+    DataWithBinaryMime,
     ChunkingNotNegotiated,
     NoTransaction,
     BadSequence,
 
     // Limits and session end.
     TooManyRecipients,
+    TooManyTransactions,
     TooManyErrors,
     Timeout,
     ShuttingDown,
@@ -57,6 +59,7 @@ public enum Rejection : byte
     TlsAlreadyActive,
     PlaintextAfterStartTls,
     TlsRequired,
+    RequireTlsWithoutTls,
     UnsupportedAuthMechanism,
     AlreadyAuthenticated,
     AuthDuringTransaction,

@@ -60,12 +60,16 @@ public static class Replies
         Rejection.NoValidRecipients => "554 5.5.1 No valid recipients\r\n"u8,
         // RFC 3030 3: DATA and BDAT must not be mixed in one transaction.
         Rejection.DataAfterBdat => "503 5.5.1 DATA not allowed after BDAT\r\n"u8,
+        // RFC 3030 3: DATA after MAIL ... BODY=BINARYMIME "MUST" be answered 503; the client resets.
+        Rejection.DataWithBinaryMime => "503 5.5.1 BODY=BINARYMIME requires BDAT, not DATA\r\n"u8,
         Rejection.ChunkingNotNegotiated => "503 5.5.1 BDAT requires EHLO\r\n"u8,
         Rejection.NoTransaction => "503 5.5.1 No transaction in progress\r\n"u8,
         Rejection.BadSequence => "503 5.5.1 Bad sequence of commands\r\n"u8,
 
         // RFC 5321 4.5.3.1.10: too many recipients is the temporary 452.
         Rejection.TooManyRecipients => "452 4.5.3 Too many recipients\r\n"u8,
+        // RFC 9422 4.1: past the advertised MAILMAX; the client goes on over a new connection.
+        Rejection.TooManyTransactions => "421 4.7.0 Too many transactions in this session, closing connection\r\n"u8,
         Rejection.TooManyErrors => "421 4.7.0 Too many errors, closing connection\r\n"u8,
         Rejection.Timeout => "421 4.4.2 Timeout, closing connection\r\n"u8,
         Rejection.ShuttingDown => "421 4.3.2 Service shutting down, closing connection\r\n"u8,
@@ -86,6 +90,8 @@ public static class Replies
         // be read as if protected. Not a 421, so not in ClosesConnection: the session closes explicitly.
         Rejection.PlaintextAfterStartTls => "554 5.5.0 Commands pipelined after STARTTLS, closing connection\r\n"u8,
         Rejection.TlsRequired => "530 5.7.0 Must issue a STARTTLS command first\r\n"u8,
+        // RFC 8689 4: REQUIRETLS only in a TLS session; RFC 3207 4's 530 with X.7.10 "encryption needed" (RFC 5248).
+        Rejection.RequireTlsWithoutTls => "530 5.7.10 REQUIRETLS requires a TLS session\r\n"u8,
         Rejection.UnsupportedAuthMechanism => "504 5.5.4 Unrecognized authentication type\r\n"u8,
         Rejection.AlreadyAuthenticated => "503 5.5.1 Already authenticated\r\n"u8,
         Rejection.AuthDuringTransaction => "503 5.5.1 AUTH not permitted during a mail transaction\r\n"u8,
@@ -121,7 +127,8 @@ public static class Replies
     public static bool ClosesConnection(Rejection rejection) => rejection is
         Rejection.TooManyErrors or Rejection.Timeout or Rejection.ShuttingDown or
         Rejection.TooManyConnections or Rejection.TooManyConnectionsFromClient or Rejection.ConnectionRateExceeded or
-        Rejection.UnframeableBdat or Rejection.TooManyAuthFailures or Rejection.TooManyUnknownRecipients;
+        Rejection.UnframeableBdat or Rejection.TooManyAuthFailures or Rejection.TooManyUnknownRecipients or
+        Rejection.TooManyTransactions;
 
     /// <summary>
     /// Client mistakes that count towards the bad-command limit. Relay refusals count too, as in
@@ -136,7 +143,7 @@ public static class Replies
         Rejection.DuplicateParameter or Rejection.InvalidParameterValue or
         Rejection.NonAsciiAddressNeedsSmtpUtf8 or Rejection.NeedHelo or Rejection.NestedMail or
         Rejection.NeedMail or Rejection.NeedRecipient or Rejection.NoValidRecipients or
-        Rejection.DataAfterBdat or Rejection.ChunkingNotNegotiated or Rejection.NoTransaction or
+        Rejection.DataAfterBdat or Rejection.DataWithBinaryMime or Rejection.RequireTlsWithoutTls or Rejection.ChunkingNotNegotiated or Rejection.NoTransaction or
         Rejection.BadSequence or Rejection.RelayDenied or Rejection.TlsAlreadyActive or
         Rejection.TlsRequired or Rejection.UnsupportedAuthMechanism or Rejection.AlreadyAuthenticated or
         Rejection.AuthDuringTransaction or Rejection.EncryptionRequiredForAuth or Rejection.AuthResponseInvalid;

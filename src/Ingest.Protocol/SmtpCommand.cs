@@ -28,6 +28,21 @@ public readonly ref struct SmtpCommand
 
     public MailParameters Mail { get; init; }
 
+    /// <summary>MAIL: the ENVID= value as sent, xtext (RFC 3461 4.4), already checked; empty when none.</summary>
+    public ReadOnlySpan<byte> EnvelopeId { get; init; }
+
+    /// <summary>RCPT: NOTIFY= (RFC 3461 4.1); None when not given.</summary>
+    public DsnNotify Notify { get; init; }
+
+    /// <summary>RCPT: the addr-type of ORCPT= (RFC 3461 4.2), e.g. "rfc822" or "utf-8"; empty when none.</summary>
+    public ReadOnlySpan<byte> OriginalRecipientType { get; init; }
+
+    /// <summary>RCPT: the ORCPT= address as sent: xtext, or for "utf-8" unitext (RFC 6533 3); already checked.</summary>
+    public ReadOnlySpan<byte> OriginalRecipient { get; init; }
+
+    /// <summary>RCPT: the ORCPT= address holds raw UTF-8 (RFC 6533 utf-8-addr-unitext), legal only with SMTPUTF8.</summary>
+    public bool OriginalRecipientIsNonAscii { get; init; }
+
     /// <summary>BDAT: the chunk size in octets (RFC 3030 2).</summary>
     public long ChunkSize { get; init; }
 

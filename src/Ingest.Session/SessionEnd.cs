@@ -11,6 +11,7 @@ public enum SessionEnd : byte
     Shutdown,
     TooManyErrors,
     ProtocolViolation,
+    TransactionLimit,
     ClientNotReading,
     Refused,
     TlsHandshakeFailed,

@@ -17,6 +17,13 @@ public sealed class SmtpOptions
     public int MaxRecipients { get; set; } = 100;
 
     /// <summary>
+    /// MAIL commands accepted per session, advertised as LIMITS MAILMAX (RFC 9422 4.1); the next one
+    /// is answered 421 4.7.0 and the session ends, so the client carries on over a new connection.
+    /// 1000 is Exim's smtp_accept_max_per_connection. 0: no limit, and no MAILMAX.
+    /// </summary>
+    public int MaxTransactionsPerSession { get; set; } = 1000;
+
+    /// <summary>
     /// Unknown recipients (550 5.1.1) tolerated per session; one more ends it with 421 4.7.0, so a
     /// client cannot harvest addresses by trying them one after another. 0: no limit.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Ingest.Delivery;
 using Ingest.Protocol;
 
 namespace Ingest.Session;
@@ -32,6 +33,12 @@ public sealed partial class SmtpSession
             if (status == FrameStatus.TooLong && IsAuthLine(reader))
             {
                 status = CommandFramer.TryReadLine(ref reader, MaxAuthLineLength + 2, out line);
+            }
+            else if (status == FrameStatus.TooLong && IsMailOrRcptLine(reader))
+            {
+                // RFC 5321 4.5.3.1.4 lets an extension lengthen MAIL and RCPT: DSN's ORCPT may take
+                // 500 characters and ENVID 100 (RFC 3461 4.2, 4.4), on top of the paths.
+                status = CommandFramer.TryReadLine(ref reader, _options.MaxCommandLineLength + DsnLineAllowance, out line);
             }
 
             if (status == FrameStatus.Incomplete)
@@ -84,6 +91,14 @@ public sealed partial class SmtpSession
 
         consumed = reader.Position;
         return step;
+    }
+
+    private const int DsnLineAllowance = DsnParameters.MaxOriginalRecipient + 100;
+
+    private static bool IsMailOrRcptLine(SequenceReader<byte> reader)
+    {
+        Span<byte> start = stackalloc byte[5];
+        return reader.TryCopyTo(start) && (Ascii.EqualsIgnoreCase(start, "MAIL "u8) || Ascii.EqualsIgnoreCase(start, "RCPT "u8));
     }
 
     private bool IsAuthLine(SequenceReader<byte> reader)
@@ -164,7 +179,8 @@ public sealed partial class SmtpSession
             case SmtpVerb.Rcpt:
                 return Recipient(command);
             case SmtpVerb.Data:
-                return Step.BeginData;
+                // RFC 3030 3: a BINARYMIME body can only be length-framed (BDAT).
+                return _transaction.Parameters.Body == BodyType.BinaryMime ? Reject(Rejection.DataWithBinaryMime) : Step.BeginData;
             case SmtpVerb.StartTls:
                 return StartTls();
             case SmtpVerb.Auth:
@@ -203,7 +219,7 @@ public sealed partial class SmtpSession
         }
 
         _state = SessionState.Greeted;
-        Write(_extended ? _policy.Replies.Ehlo(OffersStartTls, OffersAuth) : _policy.Replies.Helo);
+        Write(_extended ? _policy.Replies.Ehlo(OffersStartTls, OffersAuth, requireTls: _tls is not null) : _policy.Replies.Helo);
         return Step.NeedMore;
     }
 
@@ -213,6 +229,12 @@ public sealed partial class SmtpSession
         if (MustStartTlsFirst)
         {
             return Reject(Rejection.TlsRequired);
+        }
+
+        // RFC 9422 4.1: every MAIL that gets this far counts towards the advertised MAILMAX, whatever its answer.
+        if (_options.MaxTransactionsPerSession > 0 && ++_transactions > _options.MaxTransactionsPerSession)
+        {
+            return Reject(Rejection.TooManyTransactions);
         }
 
         // RFC 5321 4.1.1.11 / RFC 1869: parameters exist only for clients that sent EHLO.
@@ -226,6 +248,12 @@ public sealed partial class SmtpSession
             return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
         }
 
+        // RFC 8689 4: REQUIRETLS is offered, and may be asked for, only in a TLS session.
+        if (parameters.RequireTls && _tls is null)
+        {
+            return Reject(Rejection.RequireTlsWithoutTls);
+        }
+
         // RFC 1870 6.1: refuse at MAIL when the declared size already exceeds the limit.
         if (parameters.DeclaredSize > (ulong)_options.MaxMessageSize)
         {
@@ -233,7 +261,7 @@ public sealed partial class SmtpSession
             return Step.NeedMore;
         }
 
-        _transaction.Start(Encoding.UTF8.GetString(command.Argument), parameters);
+        _transaction.Start(Encoding.UTF8.GetString(command.Argument), parameters, Dsn.EnvelopeId(command.EnvelopeId));
         StartTransactionTelemetry();
         _state = SessionState.MailGiven;
         if (_server.SenderVerifier is { } verifier && StartVerification(verifier))
@@ -259,6 +287,12 @@ public sealed partial class SmtpSession
             return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
         }
 
+        // RFC 6533 3: ORCPT's utf-8-addr-unitext (raw UTF-8) only with SMTPUTF8; utf-8-addr-xtext otherwise.
+        if (command.OriginalRecipientIsNonAscii && !_transaction.Parameters.SmtpUtf8)
+        {
+            return Reject(Rejection.NonAsciiAddressNeedsSmtpUtf8);
+        }
+
         // RFC 5321 3.6.2, 7.1: not an open relay, and no mail for mailboxes that do not exist.
         // Checked before the recipient limit: a refused recipient is refused permanently, however
         // many recipients came before it.
@@ -276,19 +310,21 @@ public sealed partial class SmtpSession
         }
 
         var mailbox = Encoding.UTF8.GetString(command.Argument);
+        var dsn = Dsn.ForRecipient(command);
         if (verdict == RecipientVerdict.Lookup)
         {
             _pendingRecipient = mailbox;
+            _pendingRecipientDsn = dsn;
             return Step.CheckRecipient;
         }
 
-        AcceptRecipient(mailbox);
+        AcceptRecipient(mailbox, dsn);
         return Step.NeedMore;
     }
 
-    private void AcceptRecipient(string mailbox)
+    private void AcceptRecipient(string mailbox, RecipientDsn? dsn)
     {
-        _transaction.Recipients.Add(mailbox);
+        _transaction.AddRecipient(mailbox, dsn);
         _state = SessionState.RecipientGiven;
         Write(Replies.RecipientOk);
     }

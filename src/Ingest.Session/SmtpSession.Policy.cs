@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Ingest.Delivery;
 using Ingest.Protocol;
 
 namespace Ingest.Session;
@@ -11,6 +12,7 @@ public sealed partial class SmtpSession
     private Task<string?>? _clientHostName;
 
     private string? _pendingRecipient;
+    private RecipientDsn? _pendingRecipientDsn;
     private int _unknownRecipients;
 
     /// <summary>RFC 5321 3.6.2 and 7.1: the recipient policy decides; without one every recipient is accepted.</summary>
@@ -43,7 +45,9 @@ public sealed partial class SmtpSession
     private async ValueTask CheckRecipientAsync()
     {
         var mailbox = _pendingRecipient!;
+        var dsn = _pendingRecipientDsn;
         _pendingRecipient = null;
+        _pendingRecipientDsn = null;
         RecipientVerdict verdict;
         try
         {
@@ -57,7 +61,7 @@ public sealed partial class SmtpSession
 
         if (verdict == RecipientVerdict.Accepted)
         {
-            AcceptRecipient(mailbox);
+            AcceptRecipient(mailbox, dsn);
         }
         else
         {

@@ -62,6 +62,7 @@ public sealed partial class SmtpSession
     private string _heloName = "";
     private bool _extended;
     private int _errors;
+    private int _transactions;
     private bool _unflushed;
     private SessionEnd _end = SessionEnd.ClientClosed;
 
@@ -365,6 +366,7 @@ public sealed partial class SmtpSession
         Rejection.Timeout => SessionEnd.Timeout,
         Rejection.ShuttingDown => SessionEnd.Shutdown,
         Rejection.TooManyErrors => SessionEnd.TooManyErrors,
+        Rejection.TooManyTransactions => SessionEnd.TransactionLimit,
         _ => SessionEnd.ProtocolViolation,
     };
 

@@ -69,5 +69,5 @@ public sealed class SmtpSessionFactory
     public SmtpSession Create(IDuplexPipe transport, ConnectionInfo connection) => new(this, transport, connection);
 
     private SessionPolicy PolicyFor(SmtpOptions options, AuthOptions authOptions, IAuthenticator? authenticator, IRecipientPolicy? recipients) =>
-        new(options, new ServerReplies(HostName, options.MaxMessageSize), authOptions, authenticator, recipients, options.ReverseDns ? _reverseDns : null);
+        new(options, new ServerReplies(HostName, options), authOptions, authenticator, recipients, options.ReverseDns ? _reverseDns : null);
 }

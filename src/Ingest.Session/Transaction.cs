@@ -12,6 +12,15 @@ internal sealed class Transaction
 
     public MailParameters Parameters { get; private set; }
 
+    /// <summary>ENVID= decoded (RFC 3461 4.4); null when not given.</summary>
+    public string? EnvelopeId { get; private set; }
+
+    /// <summary>
+    /// Each recipient's DSN request, in step with <see cref="Recipients"/>; null while no recipient
+    /// of the transaction has had one, so a transaction without DSN allocates nothing for it.
+    /// </summary>
+    public List<RecipientDsn>? RecipientDsn { get; private set; }
+
     public IMessageWriter? Writer { get; set; }
 
     /// <summary>Sender authentication of this transaction; null when verification is off.</summary>
@@ -28,13 +37,29 @@ internal sealed class Transaction
     /// <summary>The sink's failure, when that is the reason.</summary>
     public DeliveryResult SinkFailure { get; set; }
 
-    public void Start(string reversePath, MailParameters parameters)
+    public void Start(string reversePath, MailParameters parameters, string? envelopeId)
     {
         Clear();
         ReversePath = reversePath;
         Parameters = parameters;
+        EnvelopeId = envelopeId;
         // A fresh list per transaction: the envelope handed to the sink keeps the previous one.
         Recipients = [];
+    }
+
+    public void AddRecipient(string mailbox, RecipientDsn? dsn)
+    {
+        if (dsn is not null && RecipientDsn is null)
+        {
+            RecipientDsn = new List<RecipientDsn>(Recipients.Count + 1);
+            for (var i = 0; i < Recipients.Count; i++)
+            {
+                RecipientDsn.Add(Delivery.RecipientDsn.None);
+            }
+        }
+
+        Recipients.Add(mailbox);
+        RecipientDsn?.Add(dsn ?? Delivery.RecipientDsn.None);
     }
 
     /// <summary>Forgets the transaction without allocating (RSET, EHLO, after each message).</summary>
@@ -42,6 +67,9 @@ internal sealed class Transaction
     {
         ReversePath = "";
         Parameters = default;
+        EnvelopeId = null;
+        // The envelope handed to the sink keeps the previous list, as it keeps Recipients.
+        RecipientDsn = null;
         BodyLength = 0;
         Failure = Rejection.None;
         SinkFailure = default;

@@ -29,6 +29,7 @@ public sealed partial class ProcessTests
     [Theory]
     [InlineData("--Ingest:Smtp:MaxRecipients=0", "Ingest:Smtp:MaxRecipients")]
     [InlineData("--Ingest:Smtp:MaxRecipients=lots", "Ingest:Smtp:MaxRecipients")]
+    [InlineData("--Ingest:Smtp:MaxTransactionsPerSession=-1", "Ingest:Smtp:MaxTransactionsPerSession")]
     [InlineData("--Ingest:Smtp:HostName=bad_host!", "Ingest:Smtp:HostName")]
     [InlineData("--Ingest:Server:Endpoints:0=localhost", "Ingest:Server:Endpoints:0")]
     [InlineData("--Ingest:Smtp:IdleTimeout=-00:00:01", "Ingest:Smtp:IdleTimeout")]

@@ -64,6 +64,46 @@ public sealed class EndToEndTests(KafkaTarget kafka, ITestOutputHelper output) :
         AssertDelivered(Assert.Single(TopicReader.Reassemble(net, out _)), id, wire, ["dave@example.net"]);
     }
 
+    // RFC 3461: RET and ENVID on every copy; NOTIFY and ORCPT numbered by each topic's own recipients.
+    [Fact]
+    public async Task DsnParametersTravelWithEachTopicsOwnRecipients()
+    {
+        output.WriteLine(kafka.Description);
+        var topicCom = await kafka.CreateTopicAsync();
+        var topicNet = await kafka.CreateTopicAsync();
+        await using var gateway = await KafkaGateway.StartAsync(
+            kafka.BootstrapServers,
+            topicCom,
+            $"Ingest:Kafka:TopicsByDomain:example.net={topicNet}");
+        await using var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint);
+        await client.ExpectAsync("220");
+        await client.SendAsync("EHLO raw.example\r\nMAIL FROM:<s@raw.example> RET=FULL ENVID=env+2B1 SMTPUTF8\r\n"
+            + "RCPT TO:<alice@example.com> NOTIFY=SUCCESS ORCPT=rfc822;Alice+2Btag@example.com\r\n"
+            + "RCPT TO:<dave@example.net>\r\n"
+            + "RCPT TO:<erin@example.net> NOTIFY=NEVER ORCPT=utf-8;\\x{7528}@example.net\r\n"
+            + "DATA\r\nSubject: dsn\r\n\r\nhi\r\n.\r\n");
+        await client.ExpectAsync("250-");
+        await client.ExpectAsync("250 2.1.0");
+        for (var i = 0; i < 3; i++)
+        {
+            await client.ExpectAsync("250 2.1.5");
+        }
+
+        await client.ExpectAsync("354");
+        var id = (await client.ExpectAsync("250 2.0.0 OK: queued as "))[(("250 2.0.0 OK: queued as ").Length)..];
+
+        var com = Assert.Single(TopicReader.Reassemble(TopicReader.ReadUntil(kafka.BootstrapServers, topicCom, 3, read => TopicReader.Closed(read, id)), out _)).Envelope;
+        Assert.Equal(["alice@example.com"], com.Recipients);
+        Assert.Equal("FULL", com.Return);
+        Assert.Equal("env+1", com.EnvelopeId);
+        Assert.Equal([new RecordRecipientDsn("SUCCESS", "rfc822;Alice+tag@example.com")], com.RecipientDsn!);
+
+        var net = Assert.Single(TopicReader.Reassemble(TopicReader.ReadUntil(kafka.BootstrapServers, topicNet, 3, read => TopicReader.Closed(read, id)), out _)).Envelope;
+        Assert.Equal(["dave@example.net", "erin@example.net"], net.Recipients);
+        Assert.Equal("env+1", net.EnvelopeId);
+        Assert.Equal([new RecordRecipientDsn(null, null), new RecordRecipientDsn("NEVER", "utf-8;用@example.net")], net.RecipientDsn!);
+    }
+
     [Fact]
     public async Task SeveralMessagesOnOneConnectionEachArriveOnce()
     {

@@ -41,6 +41,126 @@ public sealed class EnvelopeFieldsTests
     }
 
     [Fact]
+    public void BinaryMimeAndRequireTlsAreCarriedAndAbsentWhenNotAskedFor()
+    {
+        var plain = Envelope("TLSv1.3", "TLS_AES_256_GCM_SHA384", null);
+        Assert.DoesNotContain("binarymime", Encoding.UTF8.GetString(EnvelopeFields.Build(plain, plain.Recipients, "gw-1")), StringComparison.Ordinal);
+        Assert.False(RoundTrip(plain).BinaryMime);
+        Assert.False(RoundTrip(plain).RequireTls);
+
+        var asked = new MessageEnvelope
+        {
+            MessageId = plain.MessageId,
+            ReversePath = plain.ReversePath,
+            Recipients = plain.Recipients,
+            HeloName = plain.HeloName,
+            ReceivedAt = plain.ReceivedAt,
+            Protocol = plain.Protocol,
+            BinaryMime = true,
+            RequireTls = true,
+        };
+        var fields = Encoding.UTF8.GetString(EnvelopeFields.Build(asked, asked.Recipients, "gw-1")).Split('\n');
+        Assert.Contains("binarymime=1", fields);
+        Assert.Contains("requiretls=1", fields);
+        var parsed = RoundTrip(asked);
+        Assert.True(parsed.BinaryMime);
+        Assert.True(parsed.RequireTls);
+    }
+
+    private static MessageEnvelope DsnEnvelope() => new()
+    {
+        MessageId = "0190ab",
+        ReversePath = "a@example.org",
+        Recipients = ["a@x.example", "b@y.example", "c@x.example", "d@x.example"],
+        HeloName = "c.example",
+        ReceivedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
+        Protocol = "UTF8SMTP",
+        DsnReturn = ReturnContent.Headers,
+        EnvelopeId = "id 1+%\r\n",
+        RecipientDsn =
+        [
+            new RecipientDsn(NotifyConditions.Success | NotifyConditions.Delay, "rfc822;A+tag@x.example"),
+            new RecipientDsn(NotifyConditions.Never, null),
+            RecipientDsn.None,
+            new RecipientDsn(NotifyConditions.None, "utf-8;用户 x@x.example"),
+        ],
+    };
+
+    // RFC 3461 4.1-4.4: RET and ENVID once, NOTIFY and ORCPT per recipient, numbered by the record's own "rcpt" fields.
+    [Fact]
+    public void DsnParametersAreCarriedPerRecipientOfTheRecordsTopic()
+    {
+        var envelope = DsnEnvelope();
+        // The x.example route of a by-domain router: envelope positions 0, 2 and 3.
+        var fields = new RecordFieldWriter();
+        fields.Add(RecordFields.Kind, "whole");
+        fields.AddFields(EnvelopeFields.Build(envelope, ["a@x.example", "c@x.example", "d@x.example"], "gw-1", [0, 2, 3]));
+        var lines = Encoding.UTF8.GetString(fields.Written).Split('\n');
+        Assert.Contains("ret=HDRS", lines);
+        Assert.Contains("envid=id 1+%25%0D%0A", lines);
+        Assert.Equal(["rcpt-notify=0 SUCCESS,DELAY"], lines.Where(line => line.StartsWith("rcpt-notify=", StringComparison.Ordinal)));
+        Assert.Equal(["rcpt-orcpt=0 rfc822;A+tag@x.example", "rcpt-orcpt=2 utf-8;用户 x@x.example"], lines.Where(line => line.StartsWith("rcpt-orcpt=", StringComparison.Ordinal)));
+
+        var parsed = RecordEnvelope.Parse(new ConsumedRecord
+        {
+            Topic = "mail",
+            Key = Encoding.ASCII.GetBytes(envelope.MessageId),
+            Value = [],
+            Headers = [new("ingest-version", "2"u8.ToArray()), new("ingest-record", fields.ToArray())],
+        }, envelope.MessageId)!;
+        Assert.Equal("HDRS", parsed.Return);
+        Assert.Equal("id 1+%\r\n", parsed.EnvelopeId);
+        Assert.Equal(
+            [new RecordRecipientDsn("SUCCESS,DELAY", "rfc822;A+tag@x.example"), new RecordRecipientDsn(null, null), new RecordRecipientDsn(null, "utf-8;用户 x@x.example")],
+            parsed.RecipientDsn!);
+    }
+
+    [Fact]
+    public void ARecordWhoseRecipientsHadNoDsnParametersCarriesNone()
+    {
+        var envelope = DsnEnvelope();
+        var parsed = RoundTripOf(envelope, ["b@y.example"], [1]);
+        Assert.Equal([new RecordRecipientDsn("NEVER", null)], parsed.RecipientDsn!);
+        Assert.Null(RoundTripOf(envelope, ["c@x.example"], [2]).RecipientDsn);
+        Assert.Null(RoundTrip(Envelope(null, null, null)).RecipientDsn);
+    }
+
+    private static RecordEnvelope RoundTripOf(MessageEnvelope envelope, string[] recipients, int[] positions)
+    {
+        var fields = new RecordFieldWriter();
+        fields.Add(RecordFields.Kind, "whole");
+        fields.AddFields(EnvelopeFields.Build(envelope, recipients, "gw-1", positions));
+        return RecordEnvelope.Parse(new ConsumedRecord
+        {
+            Topic = "mail",
+            Key = Encoding.ASCII.GetBytes(envelope.MessageId),
+            Value = [],
+            Headers = [new("ingest-version", "2"u8.ToArray()), new("ingest-record", fields.ToArray())],
+        }, envelope.MessageId)!;
+    }
+
+    [Theory]
+    [InlineData("rcpt-notify=x SUCCESS")]
+    [InlineData("rcpt-notify=9 SUCCESS")]
+    [InlineData("rcpt-notify=-1 SUCCESS")]
+    [InlineData("rcpt-notify=SUCCESS")]
+    public void AMalformedRecipientDsnFieldIsIgnored(string field)
+    {
+        var fields = new RecordFieldWriter();
+        fields.Add(RecordFields.Kind, "whole");
+        fields.AddFields(EnvelopeFields.Build(Envelope(null, null, null), ["r@example.com"], "gw-1"));
+        fields.AddFields(Encoding.UTF8.GetBytes(field));
+        var parsed = RecordEnvelope.Parse(new ConsumedRecord
+        {
+            Topic = "mail",
+            Key = "0190aa"u8.ToArray(),
+            Value = [],
+            Headers = [new("ingest-version", "2"u8.ToArray()), new("ingest-record", fields.ToArray())],
+        }, "0190aa")!;
+        Assert.Null(parsed.RecipientDsn);
+    }
+
+    [Fact]
     public void TlsAndTheAuthenticatedUserAreCarriedInTheirHeaders()
     {
         var parsed = RoundTrip(Envelope("TLSv1.3", "TLS_AES_256_GCM_SHA384", "alice"));

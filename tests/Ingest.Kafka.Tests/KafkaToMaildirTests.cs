@@ -55,6 +55,41 @@ public sealed class KafkaToMaildirTests(KafkaTarget kafka, ITestOutputHelper out
         }
     }
 
+    // The tool writes the envelope lines the gateway's own Maildir sink would: DSN and BINARYMIME included.
+    [Fact]
+    public async Task ToolKeepsDsnAndBinaryMimeInTheEnvelopeLines()
+    {
+        output.WriteLine(kafka.Description);
+        var topic = await kafka.CreateTopicAsync(partitions: 1);
+        await using var gateway = await KafkaGateway.StartAsync(kafka.BootstrapServers, topic);
+        await using (var client = await RawSmtpClient.ConnectAsync(gateway.EndPoint))
+        {
+            await client.ExpectAsync("220");
+            await client.SendAsync("EHLO client.test\r\nMAIL FROM:<bob@example.org> BODY=BINARYMIME RET=HDRS ENVID=e+2B1\r\n"
+                + "RCPT TO:<alice@example.com> NOTIFY=FAILURE,SUCCESS ORCPT=rfc822;a+2Bb@example.com\r\nRCPT TO:<carol@example.net>\r\n"
+                + "BDAT 5 LAST\r\nhi\0\r\n");
+            await client.ExpectAsync("250-");
+            await client.ExpectAsync("250 2.1.0");
+            await client.ExpectAsync("250 2.1.5");
+            await client.ExpectAsync("250 2.1.5");
+            await client.ExpectAsync("250 2.0.0 OK");
+        }
+
+        var (code, text) = await RunToolAsync("--bootstrap-servers", kafka.BootstrapServers, "--topic", topic, "--maildir", _maildir, "--from-beginning", "--max-messages", "1");
+        Assert.True(code == 0, text);
+        var content = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(_maildir, "new"))));
+        Assert.StartsWith(
+            "Return-Path: <bob@example.org>\r\n"
+            + "X-Ingest-Mail-Parameters: RET=HDRS ENVID=e+2B1 BODY=BINARYMIME\r\n"
+            + "Delivered-To: <alice@example.com>\r\n"
+            + "X-Ingest-Rcpt-Parameters: <alice@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;a+2Bb@example.com\r\n"
+            + "Delivered-To: <carol@example.net>\r\n"
+            + "Received: from ",
+            content,
+            StringComparison.Ordinal);
+        Assert.EndsWith("hi\0\r\n", content, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ToolSkipsAbortedMailResumesWhereItsGroupStoppedAndNeverWritesACopy()
     {

@@ -19,6 +19,10 @@ public sealed class TopicRouterTests
         Assert.Equal(["a@example.net", "d@example.net"], routes[0].Recipients);
         Assert.Equal(["b@Example.COM"], routes[1].Recipients);
         Assert.Equal(["c@other.test", "Postmaster"], routes[2].Recipients);
+        // Each recipient's place in the envelope, for its per-recipient DSN fields.
+        Assert.Equal([0, 3], routes[0].Positions!);
+        Assert.Equal([1], routes[1].Positions!);
+        Assert.Equal([2, 4], routes[2].Positions!);
     }
 
     [Fact]

@@ -16,7 +16,12 @@ internal sealed record Parsed(
     bool HasParameters,
     MailParameters Mail,
     long ChunkSize,
-    bool IsLastChunk)
+    bool IsLastChunk,
+    string EnvelopeId,
+    DsnNotify Notify,
+    string OriginalRecipientType,
+    string OriginalRecipient,
+    bool OriginalRecipientIsNonAscii)
 {
     public string Argument => Encoding.UTF8.GetString(Convert.FromHexString(ArgumentHex));
 
@@ -49,5 +54,10 @@ internal sealed record Parsed(
         command.HasParameters,
         command.Mail,
         command.ChunkSize,
-        command.IsLastChunk);
+        command.IsLastChunk,
+        Encoding.ASCII.GetString(command.EnvelopeId),
+        command.Notify,
+        Encoding.ASCII.GetString(command.OriginalRecipientType),
+        Encoding.UTF8.GetString(command.OriginalRecipient),
+        command.OriginalRecipientIsNonAscii);
 }

@@ -43,6 +43,36 @@ public sealed class MaildirSinkTests : IDisposable
         Assert.EndsWith($",S={Encoding.UTF8.GetByteCount(content)}", file, StringComparison.Ordinal);
     }
 
+    private async Task<string> DeliverAsync(MessageEnvelope envelope)
+    {
+        var sink = new MaildirSink(new MaildirOptions { Path = _root });
+        await using (var writer = await sink.BeginAsync(envelope, default))
+        {
+            Assert.True((await writer.WriteAsync("Subject: s\r\n\r\nbody\r\n"u8.ToArray(), default)).IsAccepted);
+            Assert.True((await writer.CompleteAsync(default)).IsAccepted);
+        }
+
+        return await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(_root, "new"))));
+    }
+
+    // RFC 3030 3 and RFC 8689 4: what a later hop must keep rides with Return-Path, in ESMTP syntax.
+    [Fact]
+    public async Task BinaryMimeAndRequireTlsAreWrittenAsAMailParametersLine()
+    {
+        var content = await DeliverAsync(new MessageEnvelope
+        {
+            MessageId = Guid.NewGuid().ToString("N"),
+            ReversePath = "sender@y.example",
+            Recipients = ["a@x.example"],
+            HeloName = "c.example",
+            ReceivedAt = DateTimeOffset.UnixEpoch,
+            Protocol = "ESMTPS",
+            BinaryMime = true,
+            RequireTls = true,
+        });
+        Assert.StartsWith("Return-Path: <sender@y.example>\r\nX-Ingest-Mail-Parameters: BODY=BINARYMIME REQUIRETLS\r\nDelivered-To: <a@x.example>\r\nSubject: s\r\n", content);
+    }
+
     [Fact]
     public async Task FileModificationTimeIsTheArrivalTimeThatImapServersReportAsInternalDate()
     {

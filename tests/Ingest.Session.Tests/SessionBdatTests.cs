@@ -39,6 +39,42 @@ public sealed class SessionBdatTests
         Assert.Equal("body\r\n", Encoding.ASCII.GetString(session.Sink.Single().Body));
     }
 
+    // RFC 3030 3: a BINARYMIME body is length-framed, so any octet may appear, and none is changed.
+    [Fact]
+    public async Task BinaryMimeBodiesArriveByBdatUntouchedAndTheEnvelopeSaysSo()
+    {
+        await using var session = new SessionHarness();
+        await session.ReadGreetingAsync();
+        var body = Enumerable.Range(0, 256).Select(i => (byte)i).Concat("\r\n.\r\n\n.\r\r\0"u8.ToArray()).ToArray();
+        var head = Encoding.ASCII.GetBytes($"EHLO c.example\r\nMAIL FROM:<s@y.example> BODY=BINARYMIME\r\nRCPT TO:<r@x.example>\r\nBDAT {body.Length} LAST\r\n");
+        await session.SendAsync([.. head, .. body], segmentSize: 7);
+        await session.ReadReplyAsync();
+        var replies = await session.ReadRepliesAsync(3);
+        ReplyAssert.Code("250 2.1.0", replies[0]);
+        ReplyAssert.Code("250 2.0.0 OK: queued as", replies[2]);
+        var delivered = session.Sink.Single();
+        Assert.Equal(body, delivered.Body);
+        Assert.True(delivered.Envelope.BinaryMime);
+        Assert.False(delivered.Envelope.EightBitMime);
+    }
+
+    // RFC 3030 3: "a 503 ... MUST be sent" for DATA after BODY=BINARYMIME; RSET starts over.
+    [Fact]
+    public async Task DataAfterBinaryMimeIsRefusedWith503()
+    {
+        await using var session = new SessionHarness();
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO c.example\r\nMAIL FROM:<s@y.example> BODY=BINARYMIME\r\nRCPT TO:<r@x.example>\r\nDATA\r\nRSET\r\n"
+            + "MAIL FROM:<s@y.example> BODY=8BITMIME\r\nRCPT TO:<r@x.example>\r\nDATA\r\nhi\r\n.\r\n");
+        await session.ReadReplyAsync();
+        var replies = await session.ReadRepliesAsync(8);
+        Assert.Equal("503 5.5.1 BODY=BINARYMIME requires BDAT, not DATA", replies[2]);
+        ReplyAssert.Code("250 2.0.0", replies[3]);
+        ReplyAssert.Code("354", replies[6]);
+        ReplyAssert.Code("250 2.0.0 OK", replies[7]);
+        Assert.False(session.Sink.Single().Envelope.BinaryMime);
+    }
+
     [Fact]
     public async Task DataAfterBdatIsRefused()
     {

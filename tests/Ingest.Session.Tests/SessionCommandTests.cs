@@ -18,7 +18,7 @@ public sealed class SessionCommandTests
         var lines = (await session.ReadReplyAsync()).Split('\n');
         Assert.Equal("250-gw.example", lines[0]);
         Assert.Equal(
-            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "ENHANCEDSTATUSCODES"],
+            ["PIPELINING", "SIZE 1000000", "8BITMIME", "SMTPUTF8", "CHUNKING", "BINARYMIME", "DSN", "LIMITS RCPTMAX=100 MAILMAX=1000", "ENHANCEDSTATUSCODES"],
             lines[1..].Select(line => line[4..]));
         Assert.StartsWith("250 ", lines[^1]);
     }
@@ -90,7 +90,13 @@ public sealed class SessionCommandTests
     [InlineData("MAIL FROM:<a@b.example> FOO=BAR", "555 5.5.4")]
     [InlineData("MAIL FROM:<a@b.example> SIZE=abc", "501 5.5.4")]
     [InlineData("MAIL FROM:<a@b.example> SIZE=99999999999", "552 5.3.4")]
-    [InlineData("MAIL FROM:<a@b.example> BODY=BINARYMIME", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> BODY=BINARYMIME", "250 2.1.0")]
+    [InlineData("MAIL FROM:<a@b.example> BODY=BINARY", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> REQUIRETLS", "530 5.7.10")]
+    [InlineData("MAIL FROM:<a@b.example> RET=HDRS ENVID=x+2By", "250 2.1.0")]
+    [InlineData("MAIL FROM:<a@b.example> RET=NONE", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> ENVID=a+2b", "501 5.5.4")]
+    [InlineData("MAIL FROM:<a@b.example> ENVID=a ENVID=b", "501 5.5.4")]
     [InlineData("MAIL FROM:a@b.example", "501 5.1.7")]
     [InlineData("MAIL FROM:<a@@b.example>", "501 5.1.7")]
     [InlineData("MAIL FROM:<jörg@b.example>", "553 5.6.7")]
@@ -107,7 +113,14 @@ public sealed class SessionCommandTests
     }
 
     [Theory]
-    [InlineData("RCPT TO:<r@x.example> NOTIFY=NEVER", "555 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> NOTIFY=NEVER", "250 2.1.5")]
+    [InlineData("RCPT TO:<r@x.example> NOTIFY=NEVER,DELAY", "501 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> NOTIFY=DELAY NOTIFY=DELAY", "501 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=rfc822;r+2B1@x.example", "250 2.1.5")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=rfc822", "501 5.5.4")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=utf-8;用户@x.example", "553 5.6.7")]
+    [InlineData("RCPT TO:<r@x.example> ORCPT=utf-8;\\x{7528}@x.example", "250 2.1.5")]
+    [InlineData("RCPT TO:<r@x.example> SIZE=1", "555 5.5.4")]
     [InlineData("RCPT TO:<>", "501 5.1.3")]
     [InlineData("RCPT TO:<Postmaster>", "250 2.1.5")]
     [InlineData("RCPT TO:<user@[192.0.2.1]>", "250 2.1.5")]
@@ -135,6 +148,58 @@ public sealed class SessionCommandTests
         await session.SendAsync("Subject: hi\r\n\r\nbody\r\n.\r\n");
         ReplyAssert.Code("250 2.0.0", await session.ReadReplyAsync());
         Assert.Equal(["a@x.example", "b@x.example"], session.Sink.Single().Envelope.Recipients);
+    }
+
+    // RFC 9422 3, 4: the advertised limits are the configured ones.
+    [Fact]
+    public async Task EhloAdvertisesTheConfiguredLimits()
+    {
+        await using var session = new SessionHarness(o => (o.MaxRecipients, o.MaxTransactionsPerSession) = (7, 3));
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO client.example\r\n");
+        Assert.Contains("250-LIMITS RCPTMAX=7 MAILMAX=3", (await session.ReadReplyAsync()).Split('\n'));
+    }
+
+    [Fact]
+    public async Task EhloLeavesMailMaxOutWhenTransactionsAreUnlimited()
+    {
+        await using var session = new SessionHarness(o => o.MaxTransactionsPerSession = 0);
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO client.example\r\n");
+        Assert.Contains("250-LIMITS RCPTMAX=100", (await session.ReadReplyAsync()).Split('\n'));
+    }
+
+    // RFC 9422 4.2: a client that keeps to RCPTMAX is never refused for the count; one more gets 452.
+    [Fact]
+    public async Task RecipientsUpToRcptMaxAreAcceptedAndTheNextGets452()
+    {
+        await using var session = new SessionHarness(o => o.MaxRecipients = 3);
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO c.example\r\nMAIL FROM:<s@y.example>\r\n"
+            + string.Concat(Enumerable.Range(0, 4).Select(i => $"RCPT TO:<r{i}@x.example>\r\n")));
+        var replies = await session.ReadRepliesAsync(6);
+        Assert.All(replies[2..5], reply => ReplyAssert.Code("250 2.1.5", reply));
+        ReplyAssert.Code("452 4.5.3", replies[5]);
+    }
+
+    // RFC 9422 4.1: MAILMAX transactions are served, whatever became of them; the next MAIL ends the session.
+    [Fact]
+    public async Task TheMailCommandPastMailMaxGets421AndTheSessionEnds()
+    {
+        await using var session = new SessionHarness(o => o.MaxTransactionsPerSession = 2);
+        await session.ReadGreetingAsync();
+        await session.SendAsync("EHLO c.example\r\n"
+            + "MAIL FROM:<s@y.example>\r\nRCPT TO:<r@x.example>\r\nDATA\r\nhi\r\n.\r\n"
+            + "MAIL FROM:<s@y.example>\r\nRSET\r\n"
+            + "MAIL FROM:<s@y.example>\r\nNOOP\r\n");
+        await session.ReadReplyAsync();
+        var replies = await session.ReadToEndAsync();
+        ReplyAssert.Code("250 2.0.0", replies[3]);
+        ReplyAssert.Code("250 2.1.0", replies[4]);
+        ReplyAssert.Code("250 2.0.0", replies[5]);
+        ReplyAssert.Code("421 4.7.0", replies[6]);
+        Assert.Equal(7, replies.Count);
+        session.Sink.Single();
     }
 
     [Fact]

@@ -52,6 +52,37 @@ public sealed class SessionStartTlsTests
         Assert.Equal(1, tls.Upgrades);
     }
 
+    // RFC 8689 4: REQUIRETLS is advertised and taken only once the session is encrypted.
+    [Fact]
+    public async Task RequireTlsIsRefusedWithoutTlsAndCarriedInTheEnvelopeWithIt()
+    {
+        await using var session = Gateway(new FakeStartTls());
+        Assert.DoesNotContain("REQUIRETLS", await GreetAsync(session));
+        await session.SendAsync("MAIL FROM:<a@example.org> REQUIRETLS\r\nSTARTTLS\r\n");
+        Assert.Equal("530 5.7.10 REQUIRETLS requires a TLS session", await session.ReadReplyAsync());
+        ReplyAssert.Code("220 2.0.0", await session.ReadReplyAsync());
+        await session.SendAsync("EHLO c.example\r\n");
+        Assert.Contains("250-REQUIRETLS", (await session.ReadReplyAsync()).Split('\n'));
+        await session.SendAsync("MAIL FROM:<a@example.org> REQUIRETLS\r\nRCPT TO:<r@example.com>\r\nDATA\r\nhi\r\n.\r\n");
+        var replies = await session.ReadRepliesAsync(4);
+        ReplyAssert.Code("250 2.1.0", replies[0]);
+        ReplyAssert.Code("250 2.0.0", replies[3]);
+        Assert.True(session.Sink.Single().Envelope.RequireTls);
+    }
+
+    [Fact]
+    public async Task WithoutRequireTlsTheEnvelopeDoesNotAskForIt()
+    {
+        await using var session = Gateway(new FakeStartTls());
+        await GreetAsync(session);
+        await session.SendAsync("STARTTLS\r\n");
+        await session.ReadReplyAsync();
+        await session.SendAsync("EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<r@example.com>\r\nDATA\r\nhi\r\n.\r\n");
+        await session.ReadReplyAsync();
+        ReplyAssert.Code("250 2.0.0", (await session.ReadRepliesAsync(4))[3]);
+        Assert.False(session.Sink.Single().Envelope.RequireTls);
+    }
+
     [Theory]
     [InlineData("STARTTLS\r\nMAIL FROM:<attacker@example.org>\r\n")]
     [InlineData("STARTTLS\r\nX")]

@@ -21,12 +21,15 @@ internal static class TranscriptGen
 
     private static readonly Gen<string> MailParameter = Gen.OneOf(
         " SIZE=100", " SIZE=100000", " SIZE=99999999999999999999999", " SIZE=x", " size=5", " SIZE=1 SIZE=2",
-        " BODY=8BITMIME", " BODY=7BIT", " BODY=BINARYMIME", " SMTPUTF8", " SMTPUTF8=yes", " X-FOO=bar", "  BODY=7BIT", "=");
+        " BODY=8BITMIME", " BODY=7BIT", " BODY=BINARYMIME", " SMTPUTF8", " SMTPUTF8=yes", " X-FOO=bar", "  BODY=7BIT", "=",
+        " RET=FULL", " RET=HDRS", " RET=ALL", " ENVID=id+2B1", " ENVID=a+2b", " REQUIRETLS", " REQUIRETLS=1");
 
     // x.example is the accepted domain when the settings restrict domains; the others are foreign.
     private static readonly Gen<string> ForwardPath = Gen.OneOf(
         "<r@x.example>", "<r2@x.example>", "<r@sub.x.example>", "<r@other.example>", "<Postmaster>",
-        "<>", "<用户@x.example>", "r@x.example", "<r@x.example", "<r@x.example> NOTIFY=NEVER", "<r@x.example>junk");
+        "<>", "<用户@x.example>", "r@x.example", "<r@x.example", "<r@x.example> NOTIFY=NEVER", "<r@x.example>junk",
+        "<r@x.example> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;r+2B1@x.example", "<r@x.example> NOTIFY=NEVER,SUCCESS",
+        "<r@x.example> ORCPT=utf-8;用户@x.example", @"<r@x.example> ORCPT=utf-8;\x{7528}@x.example", "<r@x.example> ORCPT=rfc822");
 
     private static readonly Gen<string> Simple = Gen.OneOf(
         "RSET", "RSET now", "NOOP", "NOOP hello", "NOOP \0", "VRFY postmaster", "VRFY", "HELP", "HELP MAIL",

@@ -4,14 +4,14 @@
 # the repo, instruments the copy of Ingest.Protocol.dll (never the build output the tests use), and
 # runs afl-fuzz on each target for the given time, one after the other.
 #
-#   tests/fuzz/run.sh <command|data|address|proxy|all> <seconds>
+#   tests/fuzz/run.sh <command|data|address|proxy|xtext|all> <seconds>
 #
 # Environment: FUZZ_WORK (default /tmp/ingest-fuzz), FUZZ_TIMEOUT_MS (afl-fuzz -t, default 5000).
 # Findings: $FUZZ_WORK/<target>/out/default/{crashes,hangs,queue}; replay one with the uninstrumented
 # build: dotnet tests/Ingest.Fuzz/bin/Release/net10.0/Ingest.Fuzz.dll <target> <file>
 set -euo pipefail
 
-all=(command data address proxy)
+all=(command data address proxy xtext)
 if [ $# -ne 2 ] || ! [[ $2 =~ ^[0-9]+$ ]]; then
   echo "usage: $0 <${all[*]// /|}|all> <seconds>" >&2
   exit 2

@@ -121,9 +121,21 @@ internal static class CommandTarget
         if (command.IsValid && command.Verb is SmtpVerb.Mail or SmtpVerb.Rcpt)
         {
             Invariant.That(command.Verb == SmtpVerb.Mail || !argument.IsEmpty, "a valid RCPT without a mailbox");
+            // RFC 3461 4: DSN values are parts of the line, and what the parser accepted the session can decode.
+            foreach (var part in new[] { command.EnvelopeId.ToArray(), command.OriginalRecipientType.ToArray(), command.OriginalRecipient.ToArray() })
+            {
+                Invariant.That(part.Length == 0 || flat.IndexOf(part) >= 0, "a DSN value is not a part of the line");
+            }
+
+            var decoded = new byte[flat.Length];
+            Invariant.That(command.EnvelopeId.IsEmpty || Xtext.TryDecode(command.EnvelopeId, decoded, out _), "an accepted ENVID does not decode");
+            Invariant.That(command.OriginalRecipientType.IsEmpty || (DsnParameters.IsUtf8Type(command.OriginalRecipientType)
+                ? Xtext.TryDecodeUnitext(command.OriginalRecipient, decoded, out _)
+                : Xtext.TryDecode(command.OriginalRecipient, decoded, out _)), "an accepted ORCPT does not decode");
         }
 
         return $"{status} {Convert.ToHexString(flat)} {command.Verb} {command.Rejection} {Convert.ToHexString(argument)} "
-            + $"{command.ArgumentIsNonAscii} {command.HasParameters} {command.Mail} {command.ChunkSize} {command.IsLastChunk}";
+            + $"{command.ArgumentIsNonAscii} {command.HasParameters} {command.Mail} {command.ChunkSize} {command.IsLastChunk} "
+            + $"{Convert.ToHexString(command.EnvelopeId)} {command.Notify} {Convert.ToHexString(command.OriginalRecipientType)} {Convert.ToHexString(command.OriginalRecipient)}";
     }
 }

@@ -9,5 +9,6 @@ internal static class FuzzTargets
         ["data"] = DataTarget.Run,
         ["address"] = AddressTarget.Run,
         ["proxy"] = ProxyTarget.Run,
+        ["xtext"] = XtextTarget.Run,
     };
 }
