@@ -181,4 +181,11 @@ public sealed class LiveReloadTests : IDisposable
         await using var fresh = await SessionAsync(gateway);
         Assert.StartsWith("250", await RcptAsync(fresh, "x@new.test"));
     }
+
+    [Fact]
+    public void AMissingConfigFileStopsStartUpNamingTheKey()
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() => Ingest.Host.IngestApp.Build(["--Ingest:ConfigFile=" + ConfigPath]));
+        Assert.Contains("Ingest:ConfigFile: file '" + ConfigPath + "' does not exist.", exception.Message);
+    }
 }
