@@ -27,6 +27,11 @@ public static class IngestApp
         // after the environment, and the command line is read again after it so it still wins.
         if (builder.Configuration[ConfigFileKey] is { Length: > 0 } configFile)
         {
+            if (!File.Exists(configFile))
+            {
+                throw new InvalidOperationException($"Invalid configuration: {ConfigFileKey}: file '{configFile}' does not exist.");
+            }
+
             builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: true);
             builder.Configuration.AddCommandLine(args);
         }

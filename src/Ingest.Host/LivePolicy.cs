@@ -144,6 +144,16 @@ internal sealed class LivePolicy : IHostedService, IDisposable
             errors.Add($"{IngestApp.ConfigFileKey}: file '{file}' is gone.");
         }
 
+        // A file that failed to parse on its reload also reads as empty (the JSON provider drops its
+        // keys), and another file's change would then apply that emptiness: check each parses.
+        foreach (var json in (string?[])[Path.Combine(AppContext.BaseDirectory, "appsettings.json"), _configuration[IngestApp.ConfigFileKey]])
+        {
+            if (!string.IsNullOrEmpty(json) && File.Exists(json) && !ParsesAsJson(json, out var problem))
+            {
+                errors.Add($"{(json == _configuration[IngestApp.ConfigFileKey] ? IngestApp.ConfigFileKey : "appsettings.json")}: '{json}' is not valid JSON: {problem}");
+            }
+        }
+
         var smtp = BindAndValidate<SmtpOptions>(SmtpOptions.Section, errors);
         var auth = BindAndValidate<AuthOptions>(AuthOptions.Section, errors);
         var recipients = BindAndValidate<RecipientOptions>(RecipientOptions.Section, errors);
@@ -188,6 +198,26 @@ internal sealed class LivePolicy : IHostedService, IDisposable
         Authenticator = authenticator;
         Recipients = recipientPolicy;
         return true;
+    }
+
+    private static bool ParsesAsJson(string path, out string? problem)
+    {
+        try
+        {
+            // The configuration's JSON reader allows comments and trailing commas; so does this check.
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path), new System.Text.Json.JsonDocumentOptions
+            {
+                CommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
+            problem = null;
+            return true;
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            problem = exception.Message;
+            return false;
+        }
     }
 
     private static bool IsLive(string key) =>

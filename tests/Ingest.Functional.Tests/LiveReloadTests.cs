@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Ingest.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ingest.Functional.Tests;
 
@@ -27,12 +28,18 @@ public sealed class LiveReloadTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Writes the configuration file as deployment tools do: beside, then renamed over.</summary>
-    private void WriteConfig(JsonObject ingest)
+    private void WriteConfig(JsonObject ingest, string? sessionLogLevel = null)
     {
+        var levels = new JsonObject { ["Ingest.Host.Configuration"] = "Information" };
+        if (sessionLogLevel is not null)
+        {
+            levels["Ingest.Session"] = sessionLogLevel;
+        }
+
         var root = new JsonObject
         {
             ["Ingest"] = ingest,
-            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Ingest.Host.Configuration"] = "Information" } },
+            ["Logging"] = new JsonObject { ["LogLevel"] = levels },
         };
         var temporary = ConfigPath + ".new";
         File.WriteAllText(temporary, root.ToJsonString());
@@ -180,5 +187,33 @@ public sealed class LiveReloadTests : IDisposable
         Assert.Contains("Ingest:Server:ShutdownTimeout", await restart);
         await using var fresh = await SessionAsync(gateway);
         Assert.StartsWith("250", await RcptAsync(fresh, "x@new.test"));
+    }
+
+    [Fact]
+    public void AMissingConfigFileStopsStartUpNamingTheKey()
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() => Ingest.Host.IngestApp.Build(["--Ingest:ConfigFile=" + ConfigPath]));
+        Assert.Contains("Ingest:ConfigFile: file '" + ConfigPath + "' does not exist.", exception.Message);
+    }
+
+    [Fact]
+    public async Task ALogLevelChangeTakesEffectWithoutARestart()
+    {
+        WriteConfig(Smtp("old.test"), sessionLogLevel: "Warning");
+        await using var gateway = await StartAsync();
+        var logger = gateway.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingest.Session");
+        Assert.False(logger.IsEnabled(LogLevel.Information));
+
+        // The logging configuration's own change notification: the logger factory, registered
+        // first, has applied the new levels by the time this one runs.
+        var filters = gateway.Services.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>();
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (filters.OnChange(_ => applied.TrySetResult()))
+        {
+            WriteConfig(Smtp("old.test"), sessionLogLevel: "Information");
+            await applied.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.True(logger.IsEnabled(LogLevel.Information));
     }
 }
