@@ -84,4 +84,5 @@ public enum Rejection : byte
     BareLineEndingInData,
     DeliveryTemporaryFailure,
     DeliveryPermanentFailure,
+    DeliveryMisconfigured,
 }

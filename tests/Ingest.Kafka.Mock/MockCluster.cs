@@ -54,6 +54,9 @@ public sealed class MockCluster : IDisposable
         Check(LibRdKafka.MockTopicCreate(_cluster, topic, partitions, Math.Min(Brokers, 3)), "rd_kafka_mock_topic_create");
     }
 
+    /// <summary>Every metadata response names <paramref name="topic"/> with this Kafka error code (0: none), e.g. 29, TOPIC_AUTHORIZATION_FAILED.</summary>
+    public void SetTopicError(string topic, int error) => LibRdKafka.MockTopicSetError(_cluster, topic, error);
+
     /// <summary>The next <paramref name="errors"/>.Length produce requests fail with these Kafka error codes, in order.</summary>
     public void FailNextProduceRequests(params int[] errors) =>
         LibRdKafka.MockPushRequestErrors(_cluster, LibRdKafka.ProduceApiKey, (nuint)errors.Length, errors);

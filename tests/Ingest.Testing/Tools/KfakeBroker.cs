@@ -25,8 +25,11 @@ public sealed class KfakeBroker : IAsyncDisposable
     /// <summary>host:port of every broker, comma-separated.</summary>
     public string BootstrapServers { get; }
 
-    /// <summary>Starts kfake; the test fails (naming the install command) where the binary is missing.</summary>
-    public static async Task<KfakeBroker> StartAsync(int brokers = 1, int partitions = 3)
+    /// <summary>
+    /// Starts kfake; the test fails (naming the install command) where the binary is missing. With
+    /// <paramref name="autoCreate"/> false, a topic nobody created stays missing (UNKNOWN_TOPIC_OR_PART).
+    /// </summary>
+    public static async Task<KfakeBroker> StartAsync(int brokers = 1, int partitions = 3, bool autoCreate = true)
     {
         var start = new ProcessStartInfo(ExternalTool.Kfake.Require())
         {
@@ -40,6 +43,7 @@ public sealed class KfakeBroker : IAsyncDisposable
             "-partitions", partitions.ToString(CultureInfo.InvariantCulture),
             // A produce batch of several near-1 MB records must fit (kfake's default is Kafka's 1 MB).
             "-max-message-bytes", "10485760",
+            "-auto-create=" + (autoCreate ? "true" : "false"),
         })
         {
             start.ArgumentList.Add(argument);
