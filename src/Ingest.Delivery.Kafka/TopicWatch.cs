@@ -57,8 +57,8 @@ public sealed class TopicWatch : IDisposable
     public TopicState StateOf(string topic) =>
         Volatile.Read(ref _states).TryGetValue(topic, out var state) ? state : new TopicState(TopicProblem.None, 0, _options.MaxRecordBytes);
 
-    /// <summary>The smallest max.message.bytes of the topics that have one known (librdkafka's batch.size follows it).</summary>
-    public int BatchBytes => TopicLimits.BatchBytes(Volatile.Read(ref _states).Values.Select(state => state.MaxMessageBytes));
+    /// <summary>The smallest max.message.bytes of the usable topics that have one known (librdkafka's batch.size follows it).</summary>
+    public int BatchBytes => TopicLimits.BatchBytes(Volatile.Read(ref _states).Values.Where(state => state.IsUsable).Select(state => state.MaxMessageBytes));
 
     /// <summary>
     /// The start-up check: one refresh, waiting at most <paramref name="timeout"/> for the brokers.
@@ -182,20 +182,23 @@ public sealed class TopicWatch : IDisposable
         }
 
         var found = new Dictionary<string, TopicProblem>(StringComparer.Ordinal);
-        try
+        foreach (var topic in _keys.Keys)
         {
-            // Metadata for named topics with auto-creation off: a check never creates a topic.
-            var result = await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(_keys.Keys), new DescribeTopicsOptions { RequestTimeout = timeout });
-            Collect(found, result.TopicDescriptions);
-        }
-        catch (DescribeTopicsException exception)
-        {
-            Collect(found, exception.Results.TopicDescriptions);
-        }
-        catch (KafkaException exception)
-        {
-            KafkaLog.TopicCheckFailed(_logger, exception.Error.Code.ToString(), exception.Error.Reason);
-            return false;
+            // Metadata for this one topic, asked the way the producer asks (allow.auto.create.topics
+            // as configured): a check creates a topic exactly where producing to it would. librdkafka's
+            // DescribeTopics is not used: it waits for a controller, which the mock cluster never names.
+            Metadata metadata;
+            try
+            {
+                metadata = await Task.Run(() => admin.GetMetadata(topic, timeout));
+            }
+            catch (KafkaException exception)
+            {
+                KafkaLog.TopicCheckFailed(_logger, exception.Error.Code.ToString(), exception.Error.Reason);
+                return false;
+            }
+
+            Collect(found, metadata.Topics);
         }
 
         var limits = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -244,27 +247,27 @@ public sealed class TopicWatch : IDisposable
         return true;
     }
 
-    private void Collect(Dictionary<string, TopicProblem> found, List<TopicDescription> descriptions)
+    private void Collect(Dictionary<string, TopicProblem> found, List<TopicMetadata> topics)
     {
-        foreach (var description in descriptions)
+        foreach (var topic in topics)
         {
-            if (!_keys.ContainsKey(description.Name))
+            if (!_keys.ContainsKey(topic.Topic))
             {
                 continue;
             }
 
-            if (!description.Error.IsError)
+            if (!topic.Error.IsError)
             {
-                found[description.Name] = TopicProblem.None;
+                found[topic.Topic] = TopicProblem.None;
             }
-            else if (ProblemOf(description.Error.Code) is { } problem)
+            else if (ProblemOf(topic.Error.Code) is { } problem)
             {
-                found[description.Name] = problem;
+                found[topic.Topic] = problem;
             }
             else
             {
                 // Leader elections and the like: not a configuration error; the state stays.
-                KafkaLog.TopicCheckFailed(_logger, description.Error.Code.ToString(), $"topic '{description.Name}': {description.Error.Reason}");
+                KafkaLog.TopicCheckFailed(_logger, topic.Error.Code.ToString(), $"topic '{topic.Topic}': {topic.Error.Reason}");
             }
         }
     }

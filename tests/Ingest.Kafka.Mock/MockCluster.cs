@@ -41,6 +41,9 @@ public sealed class MockCluster : IDisposable
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
         }
 
+        // A real cluster always names a controller; the mock names none unless told, and librdkafka's
+        // admin requests that go to the controller (DescribeConfigs of a topic) then wait for one.
+        LibRdKafka.MockSetControllerId(_cluster, 1);
         Brokers = brokers;
         BootstrapServers = Marshal.PtrToStringUTF8(LibRdKafka.MockClusterBootstraps(_cluster))!;
     }
