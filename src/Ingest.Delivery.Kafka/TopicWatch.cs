@@ -178,10 +178,13 @@ public sealed class TopicWatch : IDisposable
                 return false;
             }
 
-            admin = _admin ??= new AdminClientBuilder(AdminConfiguration(_options)).Build();
+            admin = _admin ??= new AdminClientBuilder(AdminConfiguration(_options))
+                .SetLogHandler((_, message) => KafkaLog.Librdkafka(_logger, message.Facility, message.Message))
+                .Build();
         }
 
         var found = new Dictionary<string, TopicProblem>(StringComparer.Ordinal);
+        var brokerId = -1;
         foreach (var topic in _keys.Keys)
         {
             // Metadata for this one topic, asked the way the producer asks (allow.auto.create.topics
@@ -199,8 +202,13 @@ public sealed class TopicWatch : IDisposable
             }
 
             Collect(found, metadata.Topics);
+            brokerId = metadata.Brokers.Count > 0 ? metadata.Brokers[0].BrokerId : brokerId;
         }
 
+        // A topic without its own max.message.bytes takes the broker's message.max.bytes; a broker
+        // may report the topic's default rather than its own setting (kfake does), so both are read
+        // and the smaller applies.
+        var brokerLimit = brokerId < 0 ? 0 : await BrokerLimitAsync(admin, brokerId, timeout);
         var limits = new Dictionary<string, int>(StringComparer.Ordinal);
         var present = found.Where(pair => pair.Value == TopicProblem.None).Select(pair => new ConfigResource { Type = ResourceType.Topic, Name = pair.Key }).ToList();
         if (present.Count > 0)
@@ -210,7 +218,7 @@ public sealed class TopicWatch : IDisposable
                 var configs = await admin.DescribeConfigsAsync(present, new DescribeConfigsOptions { RequestTimeout = timeout });
                 foreach (var config in configs)
                 {
-                    Limit(limits, config.ConfigResource.Name, config.Entries);
+                    Limit(limits, config.ConfigResource.Name, config.Entries, brokerLimit);
                 }
             }
             catch (DescribeConfigsException exception)
@@ -219,7 +227,7 @@ public sealed class TopicWatch : IDisposable
                 {
                     if (!report.Error.IsError)
                     {
-                        Limit(limits, report.ConfigResource.Name, report.Entries);
+                        Limit(limits, report.ConfigResource.Name, report.Entries, brokerLimit);
                     }
                     else if (ProblemOf(report.Error.Code) is { } problem)
                     {
@@ -272,11 +280,28 @@ public sealed class TopicWatch : IDisposable
         }
     }
 
-    private static void Limit(Dictionary<string, int> limits, string topic, Dictionary<string, ConfigEntryResult> entries)
+    private static void Limit(Dictionary<string, int> limits, string topic, Dictionary<string, ConfigEntryResult> entries, int brokerLimit)
     {
         if (entries.TryGetValue(MaxMessageBytesKey, out var entry) && int.TryParse(entry.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0)
         {
-            limits[topic] = bytes;
+            limits[topic] = entry.Source != ConfigSource.DynamicTopicConfig && brokerLimit > 0 ? Math.Min(bytes, brokerLimit) : bytes;
+        }
+    }
+
+    /// <summary>The broker's message.max.bytes, the default of every topic's max.message.bytes; 0 when it does not say.</summary>
+    private async Task<int> BrokerLimitAsync(IAdminClient admin, int brokerId, TimeSpan timeout)
+    {
+        try
+        {
+            var resource = new ConfigResource { Type = ResourceType.Broker, Name = brokerId.ToString(CultureInfo.InvariantCulture) };
+            var configs = await admin.DescribeConfigsAsync([resource], new DescribeConfigsOptions { RequestTimeout = timeout });
+            return configs.Count > 0 && configs[0].Entries.TryGetValue("message.max.bytes", out var entry)
+                && int.TryParse(entry.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+        }
+        catch (KafkaException exception)
+        {
+            KafkaLog.TopicCheckFailed(_logger, exception.Error.Code.ToString(), "describing broker configs: " + exception.Error.Reason);
+            return 0;
         }
     }
 

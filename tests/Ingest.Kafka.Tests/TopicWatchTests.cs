@@ -171,6 +171,27 @@ public sealed class TopicWatchTests(ITestOutputHelper output)
     }
 
     [ToolFact("kfake")]
+    public async Task RecordsFollowABrokerWideLimitThatTheTopicInherits()
+    {
+        // The case: a broker at 300 KB (message.max.bytes), a 600 KB message, 451 every time before.
+        const int Limit = 300_000;
+        await using var broker = await KfakeBroker.StartAsync(partitions: 1, autoCreate: false, maxMessageBytes: Limit);
+        output.WriteLine($"Kafka: kfake at {broker.BootstrapServers}, broker message.max.bytes {Limit}");
+        var topic = NewTopic("inherits");
+        await CreateTopicAsync(broker.BootstrapServers, topic, partitions: 1);
+        await using var gateway = await KafkaGateway.StartAsync(broker.BootstrapServers, topic, LongDeadline);
+        Assert.Equal(Limit, gateway.Sink.Topics.StateOf(topic).MaxMessageBytes);
+
+        var message = Mail.Message(600 * 1024);
+        var id = await Mail.SendAsync(gateway, message, useData: false);
+        var records = TopicReader.ReadUntil(broker.BootstrapServers, topic, 1, read => TopicReader.Closed(read, id));
+        var delivered = TopicReader.Reassemble(records, out var counters).Single();
+        Assert.Equal(0, counters.Duplicates + counters.Corrupt + counters.Incomplete);
+        var wire = Mail.WireBytes(message);
+        Assert.Equal(wire, delivered.Value[^wire.Length..]);
+    }
+
+    [ToolFact("kfake")]
     public async Task ATopicLimitTooSmallForAnyRecordStopsStartUpNamingTheKey()
     {
         await using var broker = await KfakeBroker.StartAsync(partitions: 1, autoCreate: false);

@@ -27,9 +27,10 @@ public sealed class KfakeBroker : IAsyncDisposable
 
     /// <summary>
     /// Starts kfake; the test fails (naming the install command) where the binary is missing. With
-    /// <paramref name="autoCreate"/> false, a topic nobody created stays missing (UNKNOWN_TOPIC_OR_PART).
+    /// <paramref name="autoCreate"/> false, a topic nobody created stays missing (UNKNOWN_TOPIC_OR_PART);
+    /// <paramref name="maxMessageBytes"/> is the broker's message.max.bytes, every topic's default limit.
     /// </summary>
-    public static async Task<KfakeBroker> StartAsync(int brokers = 1, int partitions = 3, bool autoCreate = true)
+    public static async Task<KfakeBroker> StartAsync(int brokers = 1, int partitions = 3, bool autoCreate = true, int maxMessageBytes = 10_485_760)
     {
         var start = new ProcessStartInfo(ExternalTool.Kfake.Require())
         {
@@ -42,7 +43,7 @@ public sealed class KfakeBroker : IAsyncDisposable
             "-brokers", brokers.ToString(CultureInfo.InvariantCulture),
             "-partitions", partitions.ToString(CultureInfo.InvariantCulture),
             // A produce batch of several near-1 MB records must fit (kfake's default is Kafka's 1 MB).
-            "-max-message-bytes", "10485760",
+            "-max-message-bytes", maxMessageBytes.ToString(CultureInfo.InvariantCulture),
             "-auto-create=" + (autoCreate ? "true" : "false"),
         })
         {
