@@ -353,7 +353,7 @@ public sealed class TopicWatch : IDisposable
     internal static Dictionary<string, string> AdminConfiguration(KafkaOptions options)
     {
         var config = KafkaProducerHandle.Configuration(options);
-        foreach (var key in (string[])["enable.idempotence", "transactional.id", "statistics.interval.ms", ConfigPropertyNames.Producer.DeliveryReportFields, "batch.size"])
+        foreach (var key in (string[])["enable.idempotence", "enable.gapless.guarantee", "transactional.id", "transaction.timeout.ms", "statistics.interval.ms", ConfigPropertyNames.Producer.DeliveryReportFields, "batch.size"])
         {
             config.Remove(key);
         }

@@ -55,10 +55,12 @@ public sealed class TopicLimitsTests
     {
         var options = new KafkaOptions { BootstrapServers = "127.0.0.1:1", InstanceName = "gw" };
         options.Producer["security.protocol"] = "ssl";
+        options.Producer["enable.gapless.guarantee"] = "true";
         var admin = TopicWatch.AdminConfiguration(options);
         Assert.Equal("ssl", admin["security.protocol"]);
         Assert.Equal("127.0.0.1:1", admin["bootstrap.servers"]);
         Assert.False(admin.ContainsKey("enable.idempotence"));
+        Assert.False(admin.ContainsKey("enable.gapless.guarantee"));
         Assert.Equal("ingest-gw-admin", admin["client.id"]);
     }
 }
