@@ -4,7 +4,9 @@ using Confluent.Kafka;
 
 // Usage: KafkaProducerAnchor BOOTSTRAP TOPIC SESSIONS MESSAGES SIZE [HEADERS] [key=value librdkafka settings...]
 // SESSIONS=0: fire and forget (every record produced at once, then one flush).
-// Prints one line: "msg/s cpu-us-per-record errors".
+// txn.producers=N [txn.interval.ms=M]: the transactions prototype (GroupCommit.cs): N transactional
+// producers, each committing every M ms (default 2); a session's record counts once its
+// transaction committed. Prints one line: "msg/s cpu-us-per-record errors" (and commits, aborts).
 if (args.Length < 5)
 {
     Console.Error.WriteLine("usage: KafkaProducerAnchor BOOTSTRAP TOPIC SESSIONS MESSAGES SIZE [HEADERS] [key=value...]");
@@ -33,6 +35,9 @@ foreach (var setting in args.Skip(6))
     config[setting[..equals]] = setting[(equals + 1)..];
 }
 
+var transactional = config.Remove("txn.producers", out var txnProducers) ? int.Parse(txnProducers, CultureInfo.InvariantCulture) : 0;
+var commitEvery = TimeSpan.FromMilliseconds(config.Remove("txn.interval.ms", out var txnInterval) ? double.Parse(txnInterval, CultureInfo.InvariantCulture) : 2);
+
 var value = new byte[size];
 Random.Shared.NextBytes(value);
 using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
@@ -57,6 +62,13 @@ for (var i = 0; i < 2000; i++)
 }
 
 producer.Flush(TimeSpan.FromSeconds(30));
+
+using var group = transactional > 0 ? new GroupCommit(config, transactional, commitEvery) : null;
+if (group is not null)
+{
+    // Warm the transactional producers too.
+    await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => group.ProduceAsync(topic, new Message<byte[], byte[]> { Key = Key(), Value = value, Headers = NewHeaders() })));
+}
 
 var errors = 0;
 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -83,6 +95,16 @@ else
     {
         while (Interlocked.Increment(ref next) <= messages)
         {
+            if (group is not null)
+            {
+                if (!await group.ProduceAsync(topic, new Message<byte[], byte[]> { Key = Key(), Value = value, Headers = NewHeaders() }))
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                continue;
+            }
+
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             producer.Produce(topic, new Message<byte[], byte[]> { Key = Key(), Value = value, Headers = NewHeaders() }, report =>
             {
@@ -101,5 +123,6 @@ else
 
 var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{messages / seconds:F0} {cpu / messages:F0} {errors}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{messages / seconds:F0} {cpu / messages:F0} {errors}")
+    + (group is null ? "" : string.Create(CultureInfo.InvariantCulture, $" commits={group.Commits} aborts={group.Aborts}")));
 return errors == 0 ? 0 : 2;

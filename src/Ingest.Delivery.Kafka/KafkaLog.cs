@@ -26,6 +26,24 @@ internal static partial class KafkaLog
     [LoggerMessage(107, LogLevel.Warning, "Kafka producer {Generation} built to replace the one that failed fatally")]
     public static partial void ProducerRebuilt(ILogger logger, int generation);
 
+    [LoggerMessage(108, LogLevel.Error, "Kafka topic {Topic} ({Keys}) is misconfigured: {Reason}; messages routed to it get 451 4.3.5 until it is fixed")]
+    public static partial void TopicMisconfigured(ILogger logger, string topic, string keys, string reason);
+
+    [LoggerMessage(109, LogLevel.Information, "Kafka topic {Topic} ({Keys}) is usable again")]
+    public static partial void TopicUsable(ILogger logger, string topic, string keys);
+
+    [LoggerMessage(110, LogLevel.Warning, "Kafka topic check failed {Code}: {Reason}")]
+    public static partial void TopicCheckFailed(ILogger logger, string code, string reason);
+
+    [LoggerMessage(111, LogLevel.Information, "Kafka topic {Topic} takes batches of at most {MaxMessageBytes} bytes: records to it are at most {RecordBytes} bytes")]
+    public static partial void TopicLimit(ILogger logger, string topic, int maxMessageBytes, int recordBytes);
+
+    [LoggerMessage(112, LogLevel.Debug, "Message {MessageId} refused: topic {Topic} is misconfigured ({Reason})")]
+    public static partial void RouteRefused(ILogger logger, string messageId, string topic, string reason);
+
+    [LoggerMessage(113, LogLevel.Information, "Kafka producer {Generation} built with batch.size {BatchBytes} to fit the smallest topic limit")]
+    public static partial void ProducerResized(ILogger logger, int generation, int batchBytes);
+
     [LoggerMessage(106, LogLevel.Warning, "Kafka producer flush at shutdown left {Records} records unacknowledged")]
     public static partial void FlushIncomplete(ILogger logger, int records);
 }

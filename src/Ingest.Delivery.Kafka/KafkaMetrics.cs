@@ -25,6 +25,7 @@ public sealed class KafkaMetrics
     private readonly Counter<long> _rebuilds;
     private long _inFlightRecords;
     private Func<long>? _inFlightBytes;
+    private Func<IReadOnlyDictionary<string, TopicState>>? _topics;
     private long _queuedMessages = -1;
     private double _brokerRoundTrip = -1;
 
@@ -44,6 +45,10 @@ public sealed class KafkaMetrics
         Meter.CreateObservableGauge("kafka.producer.inflight.records", () => Volatile.Read(ref _inFlightRecords), "{record}", "Records produced and not yet acknowledged.");
         Meter.CreateObservableGauge("kafka.producer.inflight.bytes", () => _inFlightBytes?.Invoke() ?? 0, "By", "Bytes produced and not yet acknowledged (the in-flight budget in use).");
         Meter.CreateObservableGauge("kafka.producer.queue.messages", ObserveQueue, "{message}", "Messages in librdkafka's queues, from its statistics.");
+        // Tagged by topic name: topics come from configuration, so the tag is bounded.
+        Meter.CreateObservableGauge("kafka.topic.misconfigured", ObserveMisconfigured, "{topic}",
+            "1 for a routed topic that is missing, refused or too small for the gateway's records (by kafka.topic and error.type), else 0.");
+        Meter.CreateObservableGauge("kafka.topic.max_record_bytes", ObserveRecordBytes, "By", "The largest record produced to each routed topic, after its max.message.bytes.");
         Meter.CreateObservableGauge("kafka.producer.broker.rtt", ObserveRoundTrip, "s", "Average broker round trip across brokers, from librdkafka's statistics.");
     }
 
@@ -52,6 +57,8 @@ public sealed class KafkaMetrics
     internal static KafkaMetrics Standalone() => new(new StandaloneMeterFactory());
 
     internal void WatchInFlightBytes(Func<long> bytes) => _inFlightBytes = bytes;
+
+    internal void WatchTopics(Func<IReadOnlyDictionary<string, TopicState>> topics) => _topics = topics;
 
     internal long Produced(RecordKind kind, int bytes)
     {
@@ -122,6 +129,24 @@ public sealed class KafkaMetrics
         var value = Volatile.Read(ref _queuedMessages);
         return value < 0 ? [] : [new Measurement<long>(value)];
     }
+
+    private IEnumerable<Measurement<long>> ObserveMisconfigured() =>
+        (_topics?.Invoke() ?? new Dictionary<string, TopicState>()).Select(pair => new Measurement<long>(
+            pair.Value.IsUsable ? 0 : 1,
+            new KeyValuePair<string, object?>("kafka.topic", pair.Key),
+            new KeyValuePair<string, object?>("error.type", ProblemName(pair.Value.Problem))));
+
+    private IEnumerable<Measurement<long>> ObserveRecordBytes() =>
+        (_topics?.Invoke() ?? new Dictionary<string, TopicState>()).Select(pair => new Measurement<long>(
+            pair.Value.RecordBytes, new KeyValuePair<string, object?>("kafka.topic", pair.Key)));
+
+    internal static string ProblemName(TopicProblem problem) => problem switch
+    {
+        TopicProblem.Missing => "unknown_topic",
+        TopicProblem.Refused => "topic_authorization_failed",
+        TopicProblem.LimitTooSmall => "max_message_bytes_too_small",
+        _ => "none",
+    };
 
     private IEnumerable<Measurement<double>> ObserveRoundTrip()
     {

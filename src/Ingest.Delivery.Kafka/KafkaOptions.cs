@@ -37,6 +37,18 @@ public sealed class KafkaOptions
     /// </summary>
     public int MaxChunksInFlightPerMessage { get; set; } = 4;
 
+    /// <summary>
+    /// How often the routed topics are looked at again (existence, authorisation, max.message.bytes),
+    /// so a topic created, deleted or reconfigured while the gateway runs is noticed without a restart.
+    /// </summary>
+    public TimeSpan TopicRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long start-up waits for the brokers to describe the routed topics. When they do not answer
+    /// in time the gateway starts anyway (Kafka may be down) and the watch checks later.
+    /// </summary>
+    public TimeSpan TopicCheckTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>This gateway's name in every record (ingest-gateway). Empty: the machine name.</summary>
     public string InstanceName { get; set; } = "";
 

@@ -32,6 +32,8 @@ public sealed class KafkaProducerHandle : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private ProducerGeneration _current;
     private Task _rebuild = Task.CompletedTask;
+    private Task _resized = Task.CompletedTask;
+    private int _batchBytes = TopicLimits.DefaultBatchBytes;
     private TimeSpan _nextPause = TimeSpan.Zero;
     private int _health;
     private bool _disposed;
@@ -66,7 +68,10 @@ public sealed class KafkaProducerHandle : IDisposable
     internal ProducerGeneration Current => Volatile.Read(ref _current);
 
     /// <summary>The librdkafka settings: our defaults, then the operator's Producer section over them.</summary>
-    public static Dictionary<string, string> Configuration(KafkaOptions options)
+    public static Dictionary<string, string> Configuration(KafkaOptions options) => Configuration(options, TopicLimits.DefaultBatchBytes);
+
+    /// <summary>The settings for a producer whose batches must stay under <paramref name="batchBytes"/> (the smallest topic limit: <see cref="TopicLimits.BatchBytes"/>).</summary>
+    public static Dictionary<string, string> Configuration(KafkaOptions options, int batchBytes)
     {
         ArgumentNullException.ThrowIfNull(options);
         var timeoutMs = ((long)options.DeliveryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -102,6 +107,15 @@ public sealed class KafkaProducerHandle : IDisposable
         foreach (var (key, value) in options.Producer)
         {
             config[key] = value;
+        }
+
+        if (batchBytes < TopicLimits.DefaultBatchBytes)
+        {
+            // The broker refuses a batch over the topic's max.message.bytes as a whole, and librdkafka
+            // does not split it: batches stay under the smallest routed topic's limit (the operator's
+            // own batch.size, when smaller, still wins).
+            config["batch.size"] = (config.TryGetValue("batch.size", out var own) && int.TryParse(own, CultureInfo.InvariantCulture, out var bytes) && bytes < batchBytes
+                ? bytes : batchBytes).ToString(CultureInfo.InvariantCulture);
         }
 
         config["bootstrap.servers"] = options.BootstrapServers;
@@ -236,11 +250,49 @@ public sealed class KafkaProducerHandle : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes batches fit <paramref name="batchBytes"/> (a routed topic's limit, smaller than what the
+    /// current producer was built for): a new producer instance takes new messages at once, and the
+    /// old one is flushed and closed in the background, so messages already on it finish there.
+    /// </summary>
+    internal void FitBatches(int batchBytes)
+    {
+        lock (_lock)
+        {
+            if (_disposed || batchBytes >= _batchBytes)
+            {
+                return;
+            }
+
+            _batchBytes = batchBytes;
+            var old = _current;
+            if (old.IsRetired)
+            {
+                // A rebuild after a fatal error is under way, and builds with the new size.
+                return;
+            }
+
+            var next = Build(old.Number + 1);
+            Volatile.Write(ref _current, next);
+            KafkaLog.ProducerResized(_logger, next.Number, batchBytes);
+            var previous = _resized;
+            _resized = Task.Run(async () =>
+            {
+                await previous;
+                // A fatal error on the old instance meanwhile changes nothing: it is no longer current,
+                // so Replace leaves it to this task.
+                old.Producer.Flush(_flushTimeout);
+                old.Retire();
+                old.DisposeProducer();
+            });
+        }
+    }
+
     private ProducerGeneration Build(int number)
     {
         // The generation exists before its producer, so the producer's callbacks always know theirs.
         var generation = new ProducerGeneration(number, _budget);
-        generation.Attach(new ProducerBuilder<byte[], byte[]>(Configuration(_options))
+        generation.Attach(new ProducerBuilder<byte[], byte[]>(Configuration(_options, _batchBytes))
             .SetErrorHandler((_, error) => OnError(generation, error))
             .SetLogHandler((_, message) => KafkaLog.Librdkafka(_logger, message.Facility, message.Message))
             .SetStatisticsHandler((_, json) => _metrics.OnStatistics(json))
@@ -251,6 +303,7 @@ public sealed class KafkaProducerHandle : IDisposable
     public void Dispose()
     {
         Task rebuild;
+        Task resized;
         lock (_lock)
         {
             if (_disposed)
@@ -260,9 +313,11 @@ public sealed class KafkaProducerHandle : IDisposable
 
             _disposed = true;
             rebuild = _rebuild;
+            resized = _resized;
         }
 
         _stopping.Cancel();
+        resized.GetAwaiter().GetResult();
 
         // A rebuild in progress finishes disposing the producer it replaces before we go.
         rebuild.GetAwaiter().GetResult();

@@ -42,6 +42,26 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         var grace = options.DeliveryTimeout / 10 < TimeSpan.FromSeconds(5) ? options.DeliveryTimeout / 10 : TimeSpan.FromSeconds(5);
         Deadlines = new DeliveryDeadlines(options.DeliveryTimeout + grace, Time);
         _handle = new KafkaProducerHandle(options, loggerFactory.CreateLogger<KafkaProducerHandle>(), Budget, Time, Metrics);
+        Topics = new TopicWatch(options, loggerFactory.CreateLogger<TopicWatch>(), Metrics);
+        Topics.Changed += () => _handle.FitBatches(Topics.BatchBytes);
+    }
+
+    /// <summary>The routed topics under watch (existence, authorisation, max.message.bytes).</summary>
+    public TopicWatch Topics { get; }
+
+    /// <summary>
+    /// The start-up check of the routed topics (<see cref="TopicWatch.CheckAsync"/>), then the watch.
+    /// Returns the errors that must stop start-up, each naming its configuration keys.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StartAsync()
+    {
+        var errors = await Topics.CheckAsync(Options.TopicCheckTimeout);
+        if (errors.Count == 0)
+        {
+            Topics.Start();
+        }
+
+        return errors;
     }
 
     public KafkaHealth Health => _handle.Health;
@@ -89,8 +109,21 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         var routes = _router.Route(envelope.Recipients);
         var envelopes = new byte[routes.Count][];
         var largestEnvelope = 0;
+        var recordBytes = Options.MaxRecordBytes;
         for (var i = 0; i < routes.Count; i++)
         {
+            var topic = Topics.StateOf(routes[i].Topic);
+            if (!topic.IsUsable)
+            {
+                // A configuration error on the Kafka side: answered at once rather than after the
+                // delivery deadline, and only for messages routed there (docs/delivery-guarantees.md).
+                var reason = TopicWatch.Describe(topic);
+                KafkaLog.RouteRefused(Logger, envelope.MessageId, routes[i].Topic, reason);
+                return ValueTask.FromResult<IMessageWriter>(new FailedMessageWriter(DeliveryResult.Misconfigured($"topic {routes[i].Topic}: {reason}")));
+            }
+
+            // Records follow the smallest limit among the message's topics, since every topic gets the same records.
+            recordBytes = Math.Min(recordBytes, topic.RecordBytes);
             envelopes[i] = EnvelopeFields.Build(envelope, routes[i].Recipients, Gateway, routes[i].Positions);
             largestEnvelope = Math.Max(largestEnvelope, envelopes[i].Length);
         }
@@ -98,11 +131,11 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         var key = Encoding.ASCII.GetBytes(envelope.MessageId);
         // Every record has the same value capacity, sized for the first, which also carries the envelope.
         // Room is kept for the authentication verdicts, which the closing record may carry (in its value or fields).
-        var capacity = Options.MaxRecordBytes - key.Length - largestEnvelope - FixedHeaderBytes - HeaderOverheadBytes - AuthenticationVerdicts.MaxBytes;
+        var capacity = recordBytes - key.Length - largestEnvelope - FixedHeaderBytes - HeaderOverheadBytes - AuthenticationVerdicts.MaxBytes;
         if (capacity < MinChunkBytes)
         {
             // Retrying the same envelope cannot help.
-            return Failed(envelope, DeliveryResult.Permanent($"envelope of {largestEnvelope} bytes does not fit Ingest:Kafka:MaxRecordBytes"));
+            return Failed(envelope, DeliveryResult.Permanent($"envelope of {largestEnvelope} bytes does not fit records of {recordBytes} bytes (Ingest:Kafka:MaxRecordBytes, topic limits)"));
         }
 
         if (capacity >= BufferPool.ChunkQuantum)
@@ -125,6 +158,7 @@ public sealed class KafkaSink : IMessageSink, IAsyncDisposable
         // The container may hold this instance twice (as itself and as the IMessageSink): dispose once.
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            Topics.Dispose();
             _handle.Dispose();
             Deadlines.Dispose();
         }

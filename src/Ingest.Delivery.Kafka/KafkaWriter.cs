@@ -53,6 +53,9 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
     private int _outstanding = 1;
     private string? _failure;
 
+    // The failure was a topic's configuration error (missing, refused): 451 4.3.5 rather than 4.3.0.
+    private volatile bool _misconfigured;
+
     // The hash that closes the message, the same on every topic, as hex.
     private string? _closingHash;
     private bool _completed;
@@ -179,7 +182,7 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
 
         if (Volatile.Read(ref _failure) is { } late)
         {
-            return DeliveryResult.Temporary(late);
+            return _misconfigured ? DeliveryResult.Misconfigured(late) : DeliveryResult.Temporary(late);
         }
 
         // Woken by the session's own cancellation (the connection went away) with records still out.
@@ -403,7 +406,14 @@ internal sealed class KafkaWriter : IMessageWriter, DeliveryDeadlines.IExpiring
         if (report.Error.IsError)
         {
             Fail($"{report.Error.Code}: {report.Error.Reason}");
-            _sink.Handle.ReportUnavailable(generation);
+            // A topic's own error (missing, refused, too small) is a configuration error of that
+            // route, not news about the brokers: readiness stays with the routes that work.
+            _misconfigured |= TopicWatch.ProblemOf(report.Error.Code) is not null;
+            if (!_sink.Topics.Report(topic, report.Error.Code))
+            {
+                _sink.Handle.ReportUnavailable(generation);
+            }
+
             KafkaLog.DeliveryFailed(_sink.Logger, _id, topic, report.Error.Reason);
             // No need to wait for the rest: the message has failed.
             _settled.TrySetResult();

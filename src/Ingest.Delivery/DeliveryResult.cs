@@ -10,4 +10,6 @@ public readonly record struct DeliveryResult(DeliveryStatus Status, string? Deta
     public static DeliveryResult Temporary(string detail) => new(DeliveryStatus.TemporaryFailure, detail);
 
     public static DeliveryResult Permanent(string detail) => new(DeliveryStatus.PermanentFailure, detail);
+
+    public static DeliveryResult Misconfigured(string detail) => new(DeliveryStatus.Misconfigured, detail);
 }

@@ -10,4 +10,10 @@ public enum DeliveryStatus : byte
 
     /// <summary>Retrying will not help: SMTP 554 5.3.0.</summary>
     PermanentFailure,
+
+    /// <summary>
+    /// The sink is not configured so that it can take this message now (a Kafka route's topic is
+    /// missing or refused): SMTP 451 4.3.5, at once. Temporary, since the operator fixes it.
+    /// </summary>
+    Misconfigured,
 }

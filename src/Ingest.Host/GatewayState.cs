@@ -29,8 +29,13 @@ public sealed class GatewayState(IMessageSink sink)
         }
 
         // Kafka reports its own health; the Maildir and discard sinks have no remote side to lose.
-        return sink is KafkaSink { Health: KafkaHealth.Unavailable or KafkaHealth.Failed } kafka
-            ? "kafka " + kafka.Health.ToString().ToLowerInvariant()
-            : null;
+        // A misconfigured topic fails only its own route and leaves readiness alone, unless no routed
+        // topic is usable, when this instance can accept nothing (docs/delivery-guarantees.md).
+        return sink switch
+        {
+            KafkaSink { Health: KafkaHealth.Unavailable or KafkaHealth.Failed } kafka => "kafka " + kafka.Health.ToString().ToLowerInvariant(),
+            KafkaSink { Topics.NoneUsable: true } => "kafka: no routed topic is usable",
+            _ => null,
+        };
     }
 }

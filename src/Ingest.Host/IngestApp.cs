@@ -64,6 +64,8 @@ public static class IngestApp
                 SinkKind.Kafka => provider.GetRequiredService<KafkaSink>(),
                 _ => new MaildirSink(provider.GetRequiredService<IOptions<MaildirOptions>>().Value),
             });
+        // Before the listeners (hosted services start in order, Kestrel's last): see KafkaTopicCheck.
+        services.AddHostedService<KafkaTopicCheck>();
         services.AddSingleton<SmtpMetrics>();
         // Sender authentication (SPF, DKIM, DMARC): built only when Ingest:Authentication:Enabled.
         services.AddSingleton<AuthenticationMetrics>();

@@ -45,11 +45,20 @@ internal sealed class KafkaOptionsValidator(IOptions<DeliveryOptions> delivery) 
             errors.Add($"{S}:DeliveryTimeout: {options.DeliveryTimeout} must be under 3 minutes (RFC 5321 4.5.3.2.5-6 client timeouts).");
         }
 
-        foreach (var key in options.Producer.Keys)
+        SmtpOptionsValidator.Positive(errors, $"{S}:TopicRefreshInterval", options.TopicRefreshInterval);
+        SmtpOptionsValidator.Positive(errors, $"{S}:TopicCheckTimeout", options.TopicCheckTimeout);
+        foreach (var (key, value) in options.Producer)
         {
             if (string.Equals(key, "bootstrap.servers", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add($"{S}:Producer:{key}: set {S}:BootstrapServers instead.");
+            }
+
+            // librdkafka refuses to produce a record over its message.max.bytes (Local_MsgSizeTooLarge):
+            // every record would fail, every time.
+            if (key == "message.max.bytes" && (!int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var bytes) || bytes < options.MaxRecordBytes + 1_000))
+            {
+                errors.Add($"{S}:Producer:message.max.bytes: {value} must be at least {S}:MaxRecordBytes + 1000 ({options.MaxRecordBytes + 1_000}) for the gateway's records to fit.");
             }
         }
 

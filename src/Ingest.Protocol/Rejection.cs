@@ -87,4 +87,5 @@ public enum Rejection : byte
     BareLineEndingInData,
     DeliveryTemporaryFailure,
     DeliveryPermanentFailure,
+    DeliveryMisconfigured,
 }

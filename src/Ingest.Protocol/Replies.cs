@@ -120,6 +120,10 @@ public static class Replies
         Rejection.BareLineEndingInData => "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n"u8,
         Rejection.DeliveryTemporaryFailure => "451 4.3.0 Temporary delivery failure, try again later\r\n"u8,
         Rejection.DeliveryPermanentFailure => "554 5.3.0 Delivery failed\r\n"u8,
+        // RFC 3463 3.4 X.3.5 "System incorrectly configured: the system is not configured in a manner
+        // that will permit it to accept this message". Temporary (4.3.5), since an operator fixes it
+        // (creates the topic, grants the ACL) and the sender's retry then succeeds.
+        Rejection.DeliveryMisconfigured => "451 4.3.5 System not configured to accept this message, try again later\r\n"u8,
         _ => "451 4.3.0 Internal error\r\n"u8,
     };
 

@@ -401,9 +401,12 @@ public sealed partial class SmtpSession
     private void RecordSinkFailure(DeliveryResult result)
     {
         _transaction.SinkFailure = result;
-        _transaction.Failure = result.Status == DeliveryStatus.PermanentFailure
-            ? Rejection.DeliveryPermanentFailure
-            : Rejection.DeliveryTemporaryFailure;
+        _transaction.Failure = result.Status switch
+        {
+            DeliveryStatus.PermanentFailure => Rejection.DeliveryPermanentFailure,
+            DeliveryStatus.Misconfigured => Rejection.DeliveryMisconfigured,
+            _ => Rejection.DeliveryTemporaryFailure,
+        };
     }
 
     private void WriteFailure() => Write(Replies.For(_transaction.Failure == Rejection.None ? Rejection.DeliveryTemporaryFailure : _transaction.Failure));

@@ -83,6 +83,12 @@ internal static partial class LibRdKafka
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int MockTopicCreate(IntPtr cluster, string topic, int partitions, int replicationFactor);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_set_controller_id")]
+    public static partial void MockSetControllerId(IntPtr cluster, int controllerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_set_error", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void MockTopicSetError(IntPtr cluster, string topic, int error);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     public static partial void MockPushRequestErrors(IntPtr cluster, short apiKey, nuint count, int[] errors);
 

@@ -41,6 +41,9 @@ public sealed class MockCluster : IDisposable
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
         }
 
+        // A real cluster always names a controller; the mock names none unless told, and librdkafka's
+        // admin requests that go to the controller (DescribeConfigs of a topic) then wait for one.
+        LibRdKafka.MockSetControllerId(_cluster, 1);
         Brokers = brokers;
         BootstrapServers = Marshal.PtrToStringUTF8(LibRdKafka.MockClusterBootstraps(_cluster))!;
     }
@@ -53,6 +56,9 @@ public sealed class MockCluster : IDisposable
     {
         Check(LibRdKafka.MockTopicCreate(_cluster, topic, partitions, Math.Min(Brokers, 3)), "rd_kafka_mock_topic_create");
     }
+
+    /// <summary>Every metadata response names <paramref name="topic"/> with this Kafka error code (0: none), e.g. 29, TOPIC_AUTHORIZATION_FAILED.</summary>
+    public void SetTopicError(string topic, int error) => LibRdKafka.MockTopicSetError(_cluster, topic, error);
 
     /// <summary>The next <paramref name="errors"/>.Length produce requests fail with these Kafka error codes, in order.</summary>
     public void FailNextProduceRequests(params int[] errors) =>

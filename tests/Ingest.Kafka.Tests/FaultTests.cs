@@ -31,7 +31,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"Kafka: librdkafka mock cluster at {_cluster.BootstrapServers} (fault injection needs the mock)");
         var topic = "ingest-fault-" + Guid.NewGuid().ToString("N")[..16];
         _cluster.CreateTopic(topic, partitions: 1);
-        var gateway = await KafkaGateway.StartAsync(_cluster.BootstrapServers, topic, [$"Ingest:Kafka:DeliveryTimeout={deliveryTimeout}", .. settings]);
+        var gateway = await KafkaGateway.StartAsync(_cluster.BootstrapServers, topic, [$"Ingest:Kafka:DeliveryTimeout={deliveryTimeout}", "Ingest:Kafka:TopicCheckTimeout=00:00:01", .. settings]);
         return (gateway, topic);
     }
 

@@ -83,6 +83,9 @@ public sealed class HostWiringTests
     [InlineData("Ingest:Kafka:MaxInFlightBytes=1000", "Ingest:Kafka:MaxInFlightBytes")]
     [InlineData("Ingest:Kafka:MaxChunksInFlightPerMessage=0", "Ingest:Kafka:MaxChunksInFlightPerMessage")]
     [InlineData("Ingest:Kafka:Producer:bootstrap.servers=x:1", "Ingest:Kafka:Producer:bootstrap.servers")]
+    [InlineData("Ingest:Kafka:Producer:message.max.bytes=500000", "Ingest:Kafka:Producer:message.max.bytes")]
+    [InlineData("Ingest:Kafka:TopicRefreshInterval=00:00:00", "Ingest:Kafka:TopicRefreshInterval")]
+    [InlineData("Ingest:Kafka:TopicCheckTimeout=-00:00:01", "Ingest:Kafka:TopicCheckTimeout")]
     public async Task InvalidKafkaSettingIsNamedAtStartUp(string setting, string key)
     {
         var failure = await StartFailureAsync("Ingest:Kafka:BootstrapServers=127.0.0.1:1", setting);

@@ -21,6 +21,8 @@ internal sealed class KafkaGateway : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public KafkaSink Sink => _app.Services.GetRequiredService<KafkaSink>();
 
     /// <summary>Where /healthz, /readyz and /metrics answer.</summary>

@@ -28,7 +28,7 @@ public sealed class ReadinessTests(ITestOutputHelper output) : IDisposable
         var topic = "ingest-ready-" + Guid.NewGuid().ToString("N")[..16];
         _cluster.CreateTopic(topic, partitions: 1);
         _cluster.BrokersDown();
-        await using var gateway = await KafkaGateway.StartAsync(_cluster.BootstrapServers, topic, _time, $"Ingest:Kafka:DeliveryTimeout={DeliveryTimeout}");
+        await using var gateway = await KafkaGateway.StartAsync(_cluster.BootstrapServers, topic, _time, $"Ingest:Kafka:DeliveryTimeout={DeliveryTimeout}", "Ingest:Kafka:TopicCheckTimeout=00:00:01");
         using var http = new HttpClient { BaseAddress = gateway.Management, Timeout = Bound };
         using var unavailable = new HealthWatch(gateway.Sink, KafkaHealth.Unavailable);
 

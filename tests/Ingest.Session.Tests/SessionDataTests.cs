@@ -112,6 +112,7 @@ public sealed class SessionDataTests
     [InlineData(TestSink.Behaviour.FailOnComplete, "451 4.3.0")]
     [InlineData(TestSink.Behaviour.ThrowOnComplete, "451 4.3.0")]
     [InlineData(TestSink.Behaviour.FailPermanentlyOnComplete, "554 5.3.0")]
+    [InlineData(TestSink.Behaviour.MisconfiguredOnComplete, "451 4.3.5")]
     [InlineData(TestSink.Behaviour.FailOnWrite, "451 4.3.0")]
     public async Task SinkFailuresBecomeTheRightReplyAndTheSessionGoesOn(TestSink.Behaviour behaviour, string expected)
     {

@@ -13,6 +13,7 @@ public sealed class TestSink : IMessageSink
         FailOnWrite,
         FailOnComplete,
         FailPermanentlyOnComplete,
+        MisconfiguredOnComplete,
         ThrowOnComplete,
         StallComplete,
     }
@@ -64,6 +65,8 @@ public sealed class TestSink : IMessageSink
                     return DeliveryResult.Temporary("test: complete failed");
                 case Behaviour.FailPermanentlyOnComplete:
                     return DeliveryResult.Permanent("test: rejected");
+                case Behaviour.MisconfiguredOnComplete:
+                    return DeliveryResult.Misconfigured("test: topic missing");
                 case Behaviour.ThrowOnComplete:
                     throw new InvalidOperationException("test: sink threw");
                 case Behaviour.StallComplete:

@@ -25,8 +25,12 @@ public sealed class KfakeBroker : IAsyncDisposable
     /// <summary>host:port of every broker, comma-separated.</summary>
     public string BootstrapServers { get; }
 
-    /// <summary>Starts kfake; the test fails (naming the install command) where the binary is missing.</summary>
-    public static async Task<KfakeBroker> StartAsync(int brokers = 1, int partitions = 3)
+    /// <summary>
+    /// Starts kfake; the test fails (naming the install command) where the binary is missing. With
+    /// <paramref name="autoCreate"/> false, a topic nobody created stays missing (UNKNOWN_TOPIC_OR_PART);
+    /// <paramref name="maxMessageBytes"/> is the broker's message.max.bytes, every topic's default limit.
+    /// </summary>
+    public static async Task<KfakeBroker> StartAsync(int brokers = 1, int partitions = 3, bool autoCreate = true, int maxMessageBytes = 10_485_760)
     {
         var start = new ProcessStartInfo(ExternalTool.Kfake.Require())
         {
@@ -39,7 +43,8 @@ public sealed class KfakeBroker : IAsyncDisposable
             "-brokers", brokers.ToString(CultureInfo.InvariantCulture),
             "-partitions", partitions.ToString(CultureInfo.InvariantCulture),
             // A produce batch of several near-1 MB records must fit (kfake's default is Kafka's 1 MB).
-            "-max-message-bytes", "10485760",
+            "-max-message-bytes", maxMessageBytes.ToString(CultureInfo.InvariantCulture),
+            "-auto-create=" + (autoCreate ? "true" : "false"),
         })
         {
             start.ArgumentList.Add(argument);
