@@ -20,19 +20,21 @@ internal sealed record FoundCopy(
     bool TracePrefixOk)
 {
     /// <summary>Reads a reassembled message: the id header, the hash of the bytes from it on, and whether only trace fields precede it.</summary>
-    public static FoundCopy From(ReassembledMessage message)
+    public static FoundCopy From(ReassembledMessage message) =>
+        FromValue(message.Value, message.Envelope.MessageId, message.Envelope.ClientPort, message.Envelope.Gateway, message.Partition, message.FirstOffset);
+
+    public static FoundCopy FromValue(byte[] value, string gatewayId, int? clientPort, string gateway, int partition, long offset)
     {
-        var value = message.Value.AsSpan();
         var start = SentContent.Locate(value, out var id);
         return new FoundCopy(
             start < 0 ? null : id,
-            message.Envelope.MessageId,
-            message.Envelope.ClientPort,
-            message.Envelope.Gateway,
-            message.Partition,
-            message.FirstOffset,
+            gatewayId,
+            clientPort,
+            gateway,
+            partition,
+            offset,
             start < 0 ? 0 : value.Length - start,
-            start < 0 ? null : SHA256.HashData(value[start..]),
-            start > 0 && SentContent.IsTracePrefix(value[..start]));
+            start < 0 ? null : SHA256.HashData(value.AsSpan(start)),
+            start > 0 && SentContent.IsTracePrefix(value.AsSpan(0, start)));
     }
 }

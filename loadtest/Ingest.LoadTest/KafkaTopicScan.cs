@@ -19,12 +19,6 @@ internal static class KafkaTopicScan
             GroupId = "ingest-loadtest-verify-" + Guid.NewGuid().ToString("N"),
             FromBeginning = true,
             MetadataTimeout = TimeSpan.FromSeconds(30),
-            Consumer = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                // Whole topics are read in one go: large fetches, no partition EOF events.
-                ["fetch.max.bytes"] = "104857600",
-                ["max.partition.fetch.bytes"] = "10485760",
-            },
         };
         var copies = new List<FoundCopy>();
         using var reader = KafkaMessageReader.Open(options);
