@@ -22,7 +22,7 @@ internal static class FaultReport
             phases.Add(new FaultPhase(
                 Name: fault.Name,
                 StartSeconds: (fault.StartUnixMs - runStartUnixMs) / 1000.0,
-                DurationSeconds: (fault.EndUnixMs - fault.StartUnixMs) / 1000.0,
+                DurationSeconds: Math.Max(0, fault.EndUnixMs - fault.StartUnixMs) / 1000.0,
                 During: Summarize(attempts, fault.StartUnixMs, fault.EndUnixMs),
                 After: Summarize(attempts, fault.EndUnixMs, Math.Max(fault.EndUnixMs, next)),
                 RecoveryMs: firstAccepted is null ? null : firstAccepted.EndedUnixMs - fault.EndUnixMs,

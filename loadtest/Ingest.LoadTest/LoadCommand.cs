@@ -43,6 +43,7 @@ internal static class LoadCommand
     private static readonly Option<double> AbandonFraction = new("--abandon-fraction") { Description = "Share of attempts (0-1) broken off in the middle of the data with a reset, like a client that dies.", DefaultValueFactory = _ => 0 };
     private static readonly Option<bool> MixedTransfer = new("--mixed-transfer") { Description = "Draw DATA or BDAT for each message (BDAT where the server offers CHUNKING)." };
     private static readonly Option<string?> Marks = new("--marks") { Description = "A file of fault marks written during the run (lines 'UNIX_MS start NAME' and 'UNIX_MS end NAME'): the report gives replies, latency, recovery time and refused-but-visible messages per fault." };
+    private static readonly Option<string?> StopFile = new("--stop-file") { Description = "Stop starting new messages once this file exists (--duration stays the upper bound); with --retry the drain starts then." };
     private static readonly Option<bool> AllowNonLoopback = new("--allow-non-loopback") { Description = "Permit a target outside 127.0.0.0/8 and ::1." };
 
     public static RootCommand Create()
@@ -52,7 +53,7 @@ internal static class LoadCommand
         {
             Host, Port, Connections, PerConnection, Total, Size, SizeDist, EmlDir, Pipelining, Bdat, ReconnectAfter,
             StartTls, ImplicitTls, TlsInsecure, TlsServerName, TlsNoResume, Rate, Duration, Json, Svg, VerifyMaildir, Idle, Seed, AllowNonLoopback,
-            VerifyKafka, Topic, VerifyIdle, Retry, MaxAttempts, RetryBackoff, RetryMaxBackoff, RetryDrain, ReplyTimeout, AbandonFraction, MixedTransfer, Marks,
+            VerifyKafka, Topic, VerifyIdle, Retry, MaxAttempts, RetryBackoff, RetryMaxBackoff, RetryDrain, ReplyTimeout, AbandonFraction, MixedTransfer, Marks, StopFile,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -235,6 +236,7 @@ internal static class LoadCommand
             AbandonFraction = result.GetValue(AbandonFraction),
             MixedTransfer = result.GetValue(MixedTransfer),
             MarksPath = result.GetValue(Marks),
+            StopFile = result.GetValue(StopFile),
         };
     }
 

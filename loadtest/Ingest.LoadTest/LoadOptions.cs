@@ -62,6 +62,9 @@ internal sealed record LoadOptions
     /// <summary>DATA or BDAT, drawn per message.</summary>
     public bool MixedTransfer { get; init; }
 
+    /// <summary>New messages stop once this file exists (or at <see cref="Duration"/>, whichever comes first).</summary>
+    public string? StopFile { get; init; }
+
     /// <summary>A file of fault marks ("UNIX_MS start|end NAME" lines) written during the run, for the per-fault report.</summary>
     public string? MarksPath { get; init; }
 

@@ -41,6 +41,10 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         newMessages.CancelAfter(options.Duration);
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hardStop.CancelAfter(options.Duration + (options.Retry?.Drain ?? TimeSpan.Zero));
+        if (options.StopFile is { } stopFile)
+        {
+            _ = WatchStopFileAsync(stopFile, newMessages, hardStop, options.Retry?.Drain ?? TimeSpan.Zero);
+        }
         var workers = Enumerable.Range(0, options.Connections)
             .Select(index => Task.Run(() => WorkerAsync(index, stats, gate, newMessages.Token, hardStop.Token), CancellationToken.None));
         await Task.WhenAll(workers);
@@ -48,6 +52,32 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         ClientCpu = Environment.CpuUsage.TotalTime - cpuAtStart;
         CutShort = newMessages.IsCancellationRequested;
         return stats;
+    }
+
+    /// <summary>
+    /// --stop-file: a script that injects faults ends the load when its schedule is done, however
+    /// long that took; the drain for retries (and the hard stop) starts from there.
+    /// </summary>
+    private static async Task WatchStopFileAsync(string path, CancellationTokenSource newMessages, CancellationTokenSource hardStop, TimeSpan drain)
+    {
+        try
+        {
+            while (!newMessages.IsCancellationRequested)
+            {
+                if (File.Exists(path))
+                {
+                    hardStop.CancelAfter(drain);
+                    await newMessages.CancelAsync();
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), newMessages.Token);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
+        {
+            // The run ended first.
+        }
     }
 
     private async Task WorkerAsync(int index, RunStatistics stats, RateGate? gate, CancellationToken newMessages, CancellationToken hardStop)

@@ -265,8 +265,8 @@ internal static class Report
 
     private static void PrintFaults(FaultSummary faults, TextWriter output)
     {
-        Section(output, "Per fault (attempts by how they ended; latency of 250s, ms; recovery: fault end to first 250)");
-        output.WriteLine("  fault                     at s  len s   250   4xx  5xx  none  cut  p50/p99 during   p50/p99 after  recovery ms  gap ms  451 visible");
+        Section(output, "Per fault (attempts ended during it: 250, 4xx, 5xx, no reply, broken off; latency of 250s in ms; recovery: fault end to first 250; gap: longest without a 250; 451 visible: refused with 4xx yet whole in the topic / all 4xx)");
+        output.WriteLine("  fault                     at s  len s   250   4xx  5xx  none  brk  p50/p99 during   p50/p99 after  recovery ms  gap ms  451 visible");
         output.WriteLine(Invariant($"  {"(before)",-24} {"",5} {"",6} {Phase(faults.Before)}"));
         foreach (var fault in faults.Faults)
         {
