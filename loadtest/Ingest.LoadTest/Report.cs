@@ -15,7 +15,9 @@ internal static class Report
         var notes = new List<string>();
         if (runner.CutShort)
         {
-            notes.Add($"--duration {options.Duration.TotalSeconds:0.#} s ended the run before all {options.PlannedMessages} messages were sent.");
+            notes.Add(options.StopFile is { } stop && File.Exists(stop)
+                ? $"--stop-file {stop} ended the run before all {options.PlannedMessages} messages were sent."
+                : $"--duration {options.Duration.TotalSeconds:0.#} s ended the run before all {options.PlannedMessages} messages were sent.");
         }
 
         if (runner.PipeliningFellBack)
