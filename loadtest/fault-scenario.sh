@@ -58,6 +58,8 @@ kfake_pid="" proxy_pid="" haproxy_pid="" load_pid="" abandon_pid=""
 
 cleanup() {
   # Everything this script started, by process id; SIGCONT first in case the brokers are stopped.
+  set +e
+  trap - ERR
   [ -n "$kfake_pid" ] && kill -CONT "$kfake_pid" 2>/dev/null
   for pid in "$load_pid" "$abandon_pid" "${gw_pid[@]}" "$haproxy_pid" "$proxy_pid" "$kfake_pid"; do
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null

@@ -17,13 +17,15 @@ internal sealed record FoundCopy(
     long Offset,
     int ContentLength,
     byte[]? ContentSha256,
-    bool TracePrefixOk)
+    bool TracePrefixOk,
+    long ReceivedAtUnixMs = 0)
 {
     /// <summary>Reads a reassembled message: the id header, the hash of the bytes from it on, and whether only trace fields precede it.</summary>
     public static FoundCopy From(ReassembledMessage message) =>
-        FromValue(message.Value, message.Envelope.MessageId, message.Envelope.ClientPort, message.Envelope.Gateway, message.Partition, message.FirstOffset);
+        FromValue(message.Value, message.Envelope.MessageId, message.Envelope.ClientPort, message.Envelope.Gateway, message.Partition, message.FirstOffset,
+            message.Envelope.ReceivedAt.ToUnixTimeMilliseconds());
 
-    public static FoundCopy FromValue(byte[] value, string gatewayId, int? clientPort, string gateway, int partition, long offset)
+    public static FoundCopy FromValue(byte[] value, string gatewayId, int? clientPort, string gateway, int partition, long offset, long receivedAtUnixMs = 0)
     {
         var start = SentContent.Locate(value, out var id);
         return new FoundCopy(
@@ -35,6 +37,7 @@ internal sealed record FoundCopy(
             offset,
             start < 0 ? 0 : value.Length - start,
             start < 0 ? null : SHA256.HashData(value.AsSpan(start)),
-            start > 0 && SentContent.IsTracePrefix(value.AsSpan(0, start)));
+            start > 0 && SentContent.IsTracePrefix(value.AsSpan(0, start)),
+            receivedAtUnixMs);
     }
 }

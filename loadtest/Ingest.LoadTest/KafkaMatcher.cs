@@ -9,6 +9,9 @@ internal static class KafkaMatcher
 {
     private const int SampleLimit = 10;
 
+    // Attempt times are taken by the client, received-at by the gateway, both from the same clock.
+    private const long ClockSlackMs = 50;
+
     public static KafkaVerification Match(string topic, IEnumerable<SentRecord> sent, IReadOnlyList<FoundCopy> copies, KafkaReadCounters counters)
     {
         var records = sent.ToDictionary(record => record.Id);
@@ -38,6 +41,7 @@ internal static class KafkaMatcher
         var copyCauses = new Dictionary<CopyCause, int>();
         var duplicateCauses = new Dictionary<CopyCause, int>();
         var refusedVisible = new List<VisibleAfterRefusal>();
+        var suspicious = new List<string>();
         var accepted = 0;
         foreach (var record in records.Values)
         {
@@ -66,6 +70,11 @@ internal static class KafkaMatcher
                 }
 
                 var (cause, attempt) = Attribute(copy, attempts);
+                if (cause is CopyCause.Abandoned or CopyCause.Unattributed && suspicious.Count < SampleLimit)
+                {
+                    suspicious.Add(Describe(record, copy, attempts));
+                }
+
                 copyCauses[cause] = copyCauses.GetValueOrDefault(cause) + 1;
                 whole.Add((copy, cause));
                 if (cause is CopyCause.RefusedTransient or CopyCause.RefusedPermanent)
@@ -110,14 +119,26 @@ internal static class KafkaMatcher
             CorruptedSample: [.. corrupted.Take(SampleLimit)],
             PartialSample: [.. partial.Take(SampleLimit)],
             DuplicatedSample: [.. duplicated.Take(SampleLimit)],
-            RefusedButVisible: refusedVisible);
+            RefusedButVisible: refusedVisible,
+            Suspicious: suspicious);
     }
+
+    /// <summary>A copy no attempt explains, with every attempt of its message: what to look at.</summary>
+    private static string Describe(SentRecord record, FoundCopy copy, IReadOnlyList<SendAttempt> attempts) =>
+        $"{record.Id}: copy {copy.GatewayId} from port {copy.ClientPort} via {copy.Gateway} received at {copy.ReceivedAtUnixMs}, partition {copy.Partition} offset {copy.Offset}; attempts: " +
+        string.Join("; ", attempts.Select(attempt =>
+            $"#{attempt.Number} port {attempt.ClientPort} {attempt.StartedUnixMs}-{attempt.EndedUnixMs} {attempt.End} {attempt.Code} {attempt.QueuedId}"));
 
     /// <summary>The attempt a whole copy came from, and what that attempt was for the sender.</summary>
     internal static (CopyCause Cause, SendAttempt? Attempt) Attribute(FoundCopy copy, IReadOnlyList<SendAttempt> attempts)
     {
+        // The port alone can repeat (the OS reuses ephemeral ports): among the attempts from it, the
+        // one under way when the gateway started receiving the body (same host, same clock) wins.
+        var fromPort = attempts.Where(candidate => candidate.QueuedId is null && candidate.ClientPort == copy.ClientPort).ToList();
         var attempt = attempts.FirstOrDefault(candidate => candidate.QueuedId is { } queued && queued == copy.GatewayId)
-            ?? attempts.LastOrDefault(candidate => candidate.QueuedId is null && candidate.ClientPort == copy.ClientPort);
+            ?? fromPort.LastOrDefault(candidate => copy.ReceivedAtUnixMs >= candidate.StartedUnixMs - ClockSlackMs
+                && (candidate.EndedUnixMs == 0 || copy.ReceivedAtUnixMs <= candidate.EndedUnixMs + ClockSlackMs))
+            ?? fromPort.LastOrDefault();
         if (attempt is null)
         {
             return (CopyCause.Unattributed, null);

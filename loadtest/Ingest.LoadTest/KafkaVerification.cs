@@ -28,7 +28,8 @@ internal sealed record KafkaVerification(
     IReadOnlyList<Guid> CorruptedSample,
     IReadOnlyList<Guid> PartialSample,
     IReadOnlyList<Guid> DuplicatedSample,
-    IReadOnlyList<VisibleAfterRefusal> RefusedButVisible)
+    IReadOnlyList<VisibleAfterRefusal> RefusedButVisible,
+    IReadOnlyList<string> Suspicious)
 {
     /// <summary>A whole copy from a transfer the sender broke off cannot be: it fails the run like corruption.</summary>
     public bool Passed => Lost == 0 && Corrupted == 0 && Partial == 0 && VisibleAfterAbandon == 0;

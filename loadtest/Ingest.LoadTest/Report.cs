@@ -262,6 +262,11 @@ internal static class Report
             }
         }
 
+        foreach (var line in kafka.Suspicious)
+        {
+            output.WriteLine("  unexplained copy: " + line);
+        }
+
         output.WriteLine(kafka.Passed ? "  PASSED: nothing lost, corrupted or partial" : "  FAILED: messages lost, corrupted or partial");
     }
 

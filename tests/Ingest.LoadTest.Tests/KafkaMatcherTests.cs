@@ -118,6 +118,22 @@ public sealed class KafkaMatcherTests
     }
 
     [Fact]
+    public void AReusedClientPortIsToldApartByWhenTheGatewayReceivedTheBody()
+    {
+        var (record, content) = Sent.Message();
+        Sent.Attempt(record, 40001, AttemptEnd.ConnectionLost, endedUnixMs: 1_000);
+        Sent.Attempt(record, 40001, AttemptEnd.Abandoned, endedUnixMs: 5_000);
+        Sent.Attempt(record, 40002, AttemptEnd.Replied, 250, "g3", endedUnixMs: 9_000);
+
+        var result = KafkaMatcher.Match(
+            "t", [record], [Sent.Copy(content, "g1", 40001, receivedAtUnixMs: 995), Sent.Copy(content, "g3", 40002, receivedAtUnixMs: 8_995)], Sent.NoCounters);
+
+        Assert.Equal(new Dictionary<string, int> { ["ReplyLost"] = 1 }, result.DuplicatesByCause);
+        Assert.Equal(0, result.VisibleAfterAbandon);
+        Assert.Empty(result.Suspicious);
+    }
+
+    [Fact]
     public void RefusedMessageThatIsVisibleWithoutARetryIsNotADuplicate()
     {
         var (record, content) = Sent.Message();
@@ -139,6 +155,7 @@ public sealed class KafkaMatcherTests
 
         Assert.Equal(1, result.VisibleAfterAbandon);
         Assert.False(result.Passed);
+        Assert.Contains("Abandoned", Assert.Single(result.Suspicious), StringComparison.Ordinal);
     }
 
     [Fact]

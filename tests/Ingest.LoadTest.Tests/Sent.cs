@@ -28,8 +28,8 @@ internal static class Sent
         return attempt;
     }
 
-    public static FoundCopy Copy(byte[] content, string gatewayId, int? port, string prefix = Trace) =>
-        FoundCopy.FromValue([.. Encoding.ASCII.GetBytes(prefix), .. content], gatewayId, port, "gw-1", 0, 0);
+    public static FoundCopy Copy(byte[] content, string gatewayId, int? port, string prefix = Trace, long receivedAtUnixMs = 0) =>
+        FoundCopy.FromValue([.. Encoding.ASCII.GetBytes(prefix), .. content], gatewayId, port, "gw-1", 0, 0, receivedAtUnixMs);
 
     public static KafkaReadCounters NoCounters => new(0, 0, 0, 0, 0, 0, 0, 0);
 }
