@@ -7,7 +7,7 @@ internal static class ExitCodes
     /// <summary>Bad arguments (System.CommandLine uses 1 for its own parse errors too).</summary>
     public const int Usage = 1;
 
-    /// <summary>Verification found accepted messages lost or corrupted.</summary>
+    /// <summary>Verification found accepted messages lost, or messages corrupted or partial.</summary>
     public const int VerificationFailed = 2;
 
     /// <summary>Not a single connection could be established.</summary>

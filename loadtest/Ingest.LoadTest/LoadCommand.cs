@@ -31,6 +31,19 @@ internal static class LoadCommand
     private static readonly Option<string?> VerifyMaildir = new("--verify-maildir") { Description = "After the run, check DIR/new holds every accepted message exactly once, byte for byte." };
     private static readonly Option<int?> Idle = new("--idle-connections") { Description = "Instead of sending mail: open N connections, EHLO, hold them for --duration, QUIT." };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed for the size draws.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<string?> VerifyKafka = new("--verify-kafka") { Description = "After the run, read --topic from this Kafka cluster (host:port[,...]) with the project's consumer library and check every accepted message is there whole, exactly as sent; report duplicates with their causes and refused messages that are visible anyway." };
+    private static readonly Option<string> Topic = new("--topic") { Description = "The topic --verify-kafka reads (the gateway's Ingest:Kafka:DefaultTopic).", DefaultValueFactory = _ => "ingest-mail" };
+    private static readonly Option<double> VerifyIdle = new("--verify-idle") { Description = "Seconds without a new record that end the topic read.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<bool> Retry = new("--retry") { Description = "Behave like a sending MTA: a message refused with 4xx, whose connection failed or whose reply timed out is sent again later (bounded), on a new connection when the old one is gone." };
+    private static readonly Option<int> MaxAttempts = new("--max-attempts") { Description = "With --retry: attempts per message at most.", DefaultValueFactory = _ => 10 };
+    private static readonly Option<double> RetryBackoff = new("--retry-backoff") { Description = "With --retry: seconds before the first retry, doubling (with jitter) up to --retry-max-backoff.", DefaultValueFactory = _ => 0.5 };
+    private static readonly Option<double> RetryMaxBackoff = new("--retry-max-backoff") { Description = "With --retry: the longest wait between two attempts, seconds.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<double> RetryDrain = new("--retry-drain") { Description = "With --retry: seconds after --duration during which retries still go out (no new messages).", DefaultValueFactory = _ => 60 };
+    private static readonly Option<double?> ReplyTimeout = new("--reply-timeout") { Description = "Seconds to wait for a reply before dropping the connection (default: for ever; 30 with --retry)." };
+    private static readonly Option<double> AbandonFraction = new("--abandon-fraction") { Description = "Share of attempts (0-1) broken off in the middle of the data with a reset, like a client that dies.", DefaultValueFactory = _ => 0 };
+    private static readonly Option<bool> MixedTransfer = new("--mixed-transfer") { Description = "Draw DATA or BDAT for each message (BDAT where the server offers CHUNKING)." };
+    private static readonly Option<string?> Marks = new("--marks") { Description = "A file of fault marks written during the run (lines 'UNIX_MS start NAME' and 'UNIX_MS end NAME'): the report gives replies, latency, recovery time and refused-but-visible messages per fault." };
+    private static readonly Option<string?> StopFile = new("--stop-file") { Description = "Stop starting new messages once this file exists (--duration stays the upper bound); with --retry the drain starts then." };
     private static readonly Option<bool> AllowNonLoopback = new("--allow-non-loopback") { Description = "Permit a target outside 127.0.0.0/8 and ::1." };
 
     public static RootCommand Create()
@@ -40,6 +53,7 @@ internal static class LoadCommand
         {
             Host, Port, Connections, PerConnection, Total, Size, SizeDist, EmlDir, Pipelining, Bdat, ReconnectAfter,
             StartTls, ImplicitTls, TlsInsecure, TlsServerName, TlsNoResume, Rate, Duration, Json, Svg, VerifyMaildir, Idle, Seed, AllowNonLoopback,
+            VerifyKafka, Topic, VerifyIdle, Retry, MaxAttempts, RetryBackoff, RetryMaxBackoff, RetryDrain, ReplyTimeout, AbandonFraction, MixedTransfer, Marks, StopFile,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -116,6 +130,38 @@ internal static class LoadCommand
             errors.Add($"--verify-maildir: {maildir} has no new/ directory.");
         }
 
+        if (result.GetValue(VerifyMaildir) is not null && result.GetValue(VerifyKafka) is not null)
+        {
+            errors.Add("Give --verify-maildir or --verify-kafka, not both.");
+        }
+
+        if (!result.GetValue(Retry) && (result.GetResult(MaxAttempts) is { Implicit: false } || result.GetResult(RetryBackoff) is { Implicit: false } ||
+            result.GetResult(RetryMaxBackoff) is { Implicit: false } || result.GetResult(RetryDrain) is { Implicit: false }))
+        {
+            errors.Add("--max-attempts, --retry-backoff, --retry-max-backoff and --retry-drain need --retry.");
+        }
+
+        Range(result, errors, MaxAttempts, 1, 1000);
+        if (!(result.GetValue(RetryBackoff) is >= 0 and <= 3600) || !(result.GetValue(RetryMaxBackoff) is >= 0 and <= 3600) || !(result.GetValue(RetryDrain) is >= 0 and <= 86_400))
+        {
+            errors.Add("--retry-backoff, --retry-max-backoff and --retry-drain must be between 0 and 3600 (86400 for the drain) seconds.");
+        }
+
+        if (result.GetValue(ReplyTimeout) is { } replyTimeout && !(replyTimeout is > 0 and <= 3600))
+        {
+            errors.Add("--reply-timeout must be between 0 and 3600 seconds.");
+        }
+
+        if (!(result.GetValue(AbandonFraction) is >= 0 and <= 1))
+        {
+            errors.Add("--abandon-fraction must be between 0 and 1.");
+        }
+
+        if (!(result.GetValue(VerifyIdle) is > 0 and <= 600))
+        {
+            errors.Add("--verify-idle must be between 0 and 600 seconds.");
+        }
+
         return errors;
     }
 
@@ -180,6 +226,17 @@ internal static class LoadCommand
             VerifyMaildir = result.GetValue(VerifyMaildir),
             IdleConnections = result.GetValue(Idle),
             Seed = result.GetValue(Seed),
+            VerifyKafka = result.GetValue(VerifyKafka),
+            Topic = result.GetValue(Topic)!,
+            VerifyIdle = TimeSpan.FromSeconds(result.GetValue(VerifyIdle)),
+            Retry = result.GetValue(Retry)
+                ? new RetryPolicy(result.GetValue(MaxAttempts), TimeSpan.FromSeconds(result.GetValue(RetryBackoff)), TimeSpan.FromSeconds(result.GetValue(RetryMaxBackoff)), TimeSpan.FromSeconds(result.GetValue(RetryDrain)))
+                : null,
+            ReplyTimeout = result.GetValue(ReplyTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : result.GetValue(Retry) ? TimeSpan.FromSeconds(30) : null,
+            AbandonFraction = result.GetValue(AbandonFraction),
+            MixedTransfer = result.GetValue(MixedTransfer),
+            MarksPath = result.GetValue(Marks),
+            StopFile = result.GetValue(StopFile),
         };
     }
 

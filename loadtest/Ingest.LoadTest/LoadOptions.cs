@@ -42,6 +42,32 @@ internal sealed record LoadOptions
 
     public int? IdleConnections { get; init; }
 
+    /// <summary>After the run, read this cluster's <see cref="Topic"/> and match it against the ledger.</summary>
+    public string? VerifyKafka { get; init; }
+
+    public string Topic { get; init; } = "ingest-mail";
+
+    /// <summary>The topic read ends once no record has arrived for this long.</summary>
+    public TimeSpan VerifyIdle { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Null: every message is sent once, whatever the answer.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>Longest wait for a reply before the sender drops the connection; null to wait for ever.</summary>
+    public TimeSpan? ReplyTimeout { get; init; }
+
+    /// <summary>Share of attempts broken off mid-data on purpose.</summary>
+    public double AbandonFraction { get; init; }
+
+    /// <summary>DATA or BDAT, drawn per message.</summary>
+    public bool MixedTransfer { get; init; }
+
+    /// <summary>New messages stop once this file exists (or at <see cref="Duration"/>, whichever comes first).</summary>
+    public string? StopFile { get; init; }
+
+    /// <summary>A file of fault marks ("UNIX_MS start|end NAME" lines) written during the run, for the per-fault report.</summary>
+    public string? MarksPath { get; init; }
+
     public int Seed { get; init; }
 
     /// <summary>The message count the run aims for, before the duration cuts it short.</summary>

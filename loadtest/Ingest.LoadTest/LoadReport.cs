@@ -24,6 +24,10 @@ internal sealed record LoadReport(
     double? MaxScheduleLagMs,
     IReadOnlyList<SecondSample> Timeline,
     VerificationResult? Verification,
+    long Abandoned,
+    SenderSummary Sender,
+    KafkaVerification? Kafka,
+    FaultSummary? Faults,
     IReadOnlyList<string> Notes)
 {
     public long ConnectionErrorCount => ConnectionErrors.Values.Sum();

@@ -36,71 +36,124 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         var stats = new RunStatistics(start, (int)Math.Ceiling(options.Duration.TotalSeconds));
         _sharedRemaining = options.Total ?? 0;
         var gate = options.Rate is { } rate ? new RateGate(rate, start) : null;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Duration);
+        // New messages stop at --duration; with --retry, retries of earlier ones go on for the drain.
+        using var newMessages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        newMessages.CancelAfter(options.Duration);
+        using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        hardStop.CancelAfter(options.Duration + (options.Retry?.Drain ?? TimeSpan.Zero));
+        if (options.StopFile is { } stopFile)
+        {
+            _ = WatchStopFileAsync(stopFile, newMessages, hardStop, options.Retry?.Drain ?? TimeSpan.Zero);
+        }
         var workers = Enumerable.Range(0, options.Connections)
-            .Select(index => Task.Run(() => WorkerAsync(index, stats, gate, deadline.Token), CancellationToken.None));
+            .Select(index => Task.Run(() => WorkerAsync(index, stats, gate, newMessages.Token, hardStop.Token), CancellationToken.None));
         await Task.WhenAll(workers);
         Elapsed = Stopwatch.GetElapsedTime(start);
         ClientCpu = Environment.CpuUsage.TotalTime - cpuAtStart;
-        CutShort = deadline.IsCancellationRequested;
+        CutShort = newMessages.IsCancellationRequested;
         return stats;
     }
 
-    private async Task WorkerAsync(int index, RunStatistics stats, RateGate? gate, CancellationToken cancellationToken)
+    /// <summary>
+    /// --stop-file: a script that injects faults ends the load when its schedule is done, however
+    /// long that took; the drain for retries (and the hard stop) starts from there.
+    /// </summary>
+    private static async Task WatchStopFileAsync(string path, CancellationTokenSource newMessages, CancellationTokenSource hardStop, TimeSpan drain)
+    {
+        try
+        {
+            while (!newMessages.IsCancellationRequested)
+            {
+                if (File.Exists(path))
+                {
+                    hardStop.CancelAfter(drain);
+                    await newMessages.CancelAsync();
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), newMessages.Token);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
+        {
+            // The run ended first.
+        }
+    }
+
+    private async Task WorkerAsync(int index, RunStatistics stats, RateGate? gate, CancellationToken newMessages, CancellationToken hardStop)
     {
         var random = new Random(options.Seed + index);
         var remaining = options.MessagesPerConnection ?? 0;
+        var retries = new PriorityQueue<(OutgoingMessage Message, SentRecord Record), long>();
         var failures = 0;
         var onConnection = 0;
-        var inFlight = false;
+        SendAttempt? inFlight = null;
         SmtpLoadClient? client = null;
         try
         {
-            while (!cancellationToken.IsCancellationRequested && TakeMessage(ref remaining))
+            while (!hardStop.IsCancellationRequested)
             {
-                if (gate is not null)
+                var mayStartNew = !newMessages.IsCancellationRequested && HasRemaining(remaining);
+                if (!mayStartNew && retries.Count == 0)
                 {
-                    stats.ScheduleLag(await gate.WaitAsync(cancellationToken));
+                    break;
                 }
 
-                client ??= await ConnectAsync(stats, cancellationToken);
+                if (!mayStartNew && retries.TryPeek(out _, out var firstDue) && Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), firstDue) is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, hardStop);
+                    continue;
+                }
+
+                client ??= await ConnectAsync(stats, hardStop);
                 if (client is null)
                 {
-                    ReturnMessage(ref remaining);
-                    if (++failures >= MaxConsecutiveConnectFailures)
+                    if (++failures >= MaxConsecutiveConnectFailures && options.Retry is null)
                     {
                         stats.ConnectionError("worker gave up after repeated failures");
                         break;
                     }
 
-                    await Task.Delay(ReconnectDelay, cancellationToken);
+                    await Task.Delay(ReconnectDelay, hardStop);
                     continue;
                 }
 
                 failures = 0;
-                var message = factory.Next(random);
-                var record = Ledger.Add(message);
-                stats.MessageStarted();
-                inFlight = true;
-                var keep = false;
-                try
+                OutgoingMessage message;
+                SentRecord record;
+                if (retries.TryPeek(out var retry, out var due) && due <= Stopwatch.GetTimestamp())
                 {
-                    var outcome = await client.SendAsync(message, options.Pipelining && client.Pipelining, options.Bdat, cancellationToken);
-                    record.Code = outcome.Code;
-                    stats.MessageEnded(outcome, message.Content.Length);
-                    keep = !outcome.ConnectionClosing;
+                    retries.Dequeue();
+                    (message, record) = retry;
                 }
-                catch (Exception exception) when (IsConnectionFailure(exception))
+                else if (mayStartNew && TakeMessage(ref remaining))
                 {
-                    stats.MessageUnanswered();
-                    stats.ConnectionError(Reason(exception));
+                    if (gate is not null)
+                    {
+                        stats.ScheduleLag(await gate.WaitAsync(hardStop));
+                    }
+
+                    message = factory.Next(random);
+                    record = Ledger.Add(message);
+                }
+                else
+                {
+                    continue;
                 }
 
-                inFlight = false;
+                var attempt = record.StartAttempt(client.LocalPort, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                inFlight = attempt;
+                var keep = await SendAttemptAsync(client, message, record, attempt, stats, random, hardStop);
+                inFlight = null;
+                attempt.EndedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                if (options.Retry is { } policy && policy.ShouldRetry(attempt))
+                {
+                    retries.Enqueue((message, record), Stopwatch.GetTimestamp() + (long)(policy.Delay(attempt.Number, random).TotalSeconds * Stopwatch.Frequency));
+                }
+
                 if (keep && ++onConnection == options.ReconnectAfter)
                 {
-                    await QuitQuietlyAsync(client, cancellationToken);
+                    await QuitQuietlyAsync(client, hardStop);
                     keep = false;
                 }
 
@@ -115,14 +168,16 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
 
             if (client is not null)
             {
-                await client.QuitAsync(cancellationToken);
+                await client.QuitAsync(hardStop);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
         {
             // The deadline: a message caught mid-way is neither accepted nor refused.
-            if (inFlight)
+            if (inFlight is not null)
             {
+                inFlight.End = AttemptEnd.CutOff;
+                inFlight.EndedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 stats.MessageUnanswered();
             }
         }
@@ -136,6 +191,68 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
             {
                 await client.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>One attempt at one message; true when the connection can carry the next one.</summary>
+    private async Task<bool> SendAttemptAsync(
+        SmtpLoadClient client, OutgoingMessage message, SentRecord record, SendAttempt attempt, RunStatistics stats, Random random, CancellationToken hardStop)
+    {
+        stats.MessageStarted();
+        var bdat = (options.MixedTransfer ? random.Next(2) == 0 : options.Bdat) && client.Chunking;
+        using var replyTimeout = CancellationTokenSource.CreateLinkedTokenSource(hardStop);
+        if (options.ReplyTimeout is { } timeout)
+        {
+            replyTimeout.CancelAfter(timeout);
+        }
+
+        try
+        {
+            if (options.AbandonFraction > 0 && random.NextDouble() < options.AbandonFraction)
+            {
+                // Somewhere between a tenth and nine tenths of the data: past the first chunk record of a large message.
+                await client.AbandonAsync(message, bdat, 0.1 + 0.8 * random.NextDouble(), replyTimeout.Token);
+                attempt.End = AttemptEnd.Abandoned;
+                stats.MessageAbandoned();
+                return false;
+            }
+
+            var outcome = await client.SendAsync(message, options.Pipelining && client.Pipelining, bdat, replyTimeout.Token);
+            attempt.Code = outcome.Code;
+            attempt.QueuedId = outcome.QueuedId;
+            attempt.LatencyMs = outcome.Latency?.TotalMilliseconds;
+            attempt.End = AttemptEnd.Replied;
+            record.Code = outcome.Code;
+            stats.MessageEnded(outcome, message.Content.Length);
+            if (!outcome.Accepted && !outcome.ConnectionClosing)
+            {
+                await client.ResetAsync(replyTimeout.Token);
+            }
+
+            return !outcome.ConnectionClosing;
+        }
+        catch (OperationCanceledException) when (!hardStop.IsCancellationRequested)
+        {
+            // --reply-timeout: the sender stops waiting and drops the connection, as an MTA's timeout does (RFC 5321 4.5.3.2).
+            if (attempt.End != AttemptEnd.Replied)
+            {
+                attempt.End = AttemptEnd.TimedOut;
+                stats.MessageUnanswered();
+            }
+
+            stats.ConnectionError("reply timeout");
+            return false;
+        }
+        catch (Exception exception) when (IsConnectionFailure(exception))
+        {
+            if (attempt.End != AttemptEnd.Replied && attempt.End != AttemptEnd.Abandoned)
+            {
+                attempt.End = AttemptEnd.ConnectionLost;
+                stats.MessageUnanswered();
+            }
+
+            stats.ConnectionError(Reason(exception));
+            return false;
         }
     }
 
@@ -158,7 +275,7 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         }
 
         stats.ConnectionOpened(client.Tls);
-        if (options.Bdat && !client.Chunking)
+        if (options.Bdat && !options.MixedTransfer && !client.Chunking)
         {
             // Every message would be refused: report it once per attempt rather than send them.
             stats.ConnectionError("server does not offer CHUNKING (RFC 3030)");
@@ -186,20 +303,11 @@ internal sealed class LoadRunner(LoadOptions options, MessageFactory factory)
         }
     }
 
+    private bool HasRemaining(int remaining) =>
+        options.Total is null ? remaining > 0 : Interlocked.Read(ref _sharedRemaining) > 0;
+
     private bool TakeMessage(ref int remaining) =>
         options.Total is null ? remaining-- > 0 : Interlocked.Decrement(ref _sharedRemaining) >= 0;
-
-    private void ReturnMessage(ref int remaining)
-    {
-        if (options.Total is null)
-        {
-            remaining++;
-        }
-        else
-        {
-            Interlocked.Increment(ref _sharedRemaining);
-        }
-    }
 
     internal static bool IsConnectionFailure(Exception exception) =>
         exception is IOException or SocketException or InvalidDataException or ObjectDisposedException or AuthenticationException;

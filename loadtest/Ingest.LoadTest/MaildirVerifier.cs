@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Ingest.LoadTest;
 
@@ -12,12 +11,12 @@ namespace Ingest.LoadTest;
 internal static class MaildirVerifier
 {
     private const int SampleLimit = 10;
-    private static readonly byte[] IdHeader = Encoding.ASCII.GetBytes(MessageFactory.IdHeaderName + ": ");
 
     public static VerificationResult Verify(string maildir, SentLedger ledger)
     {
         var seen = new Dictionary<Guid, int>();
         var corrupted = new HashSet<Guid>();
+        var partial = new HashSet<Guid>();
         var files = 0;
         var foreign = 0;
         var unknown = 0;
@@ -25,8 +24,8 @@ internal static class MaildirVerifier
         {
             files++;
             var content = File.ReadAllBytes(file);
-            var start = FindIdHeader(content);
-            if (start < 0 || !TryReadId(content.AsSpan(start + IdHeader.Length), out var id))
+            var start = SentContent.Locate(content, out var id);
+            if (start < 0)
             {
                 foreign++;
                 continue;
@@ -42,7 +41,8 @@ internal static class MaildirVerifier
             seen[id] = seen.GetValueOrDefault(id) + 1;
             if (!SHA256.HashData(content.AsSpan(start)).AsSpan().SequenceEqual(record.Sha256))
             {
-                corrupted.Add(id);
+                // Shorter than sent: a message cut off (a partial); otherwise other bytes (corrupted).
+                (content.Length - start < record.Size ? partial : corrupted).Add(id);
             }
         }
 
@@ -51,7 +51,7 @@ internal static class MaildirVerifier
         var deliveredWithout250 = 0;
         foreach (var record in ledger.Records)
         {
-            var accepted = record.Code is >= 200 and < 300;
+            var accepted = record.Accepted;
             var found = seen.ContainsKey(record.Id);
             acceptedCount += accepted ? 1 : 0;
             if (accepted && !found)
@@ -68,47 +68,16 @@ internal static class MaildirVerifier
 
         var duplicated = seen.Where(pair => pair.Value > 1).Select(pair => pair.Key).ToList();
         return new VerificationResult(
-            Path.Combine(maildir, "new"), files, acceptedCount, seen.Count, lost.Count, duplicated.Count, corrupted.Count,
+            Path.Combine(maildir, "new"), files, acceptedCount, seen.Count, lost.Count, duplicated.Count, corrupted.Count, partial.Count,
             deliveredWithout250, unknown, foreign,
             [.. lost.Take(SampleLimit)], [.. duplicated.Take(SampleLimit)], [.. corrupted.Take(SampleLimit)]);
-    }
-
-    /// <summary>Where the id header's line starts: at the file's start or just after an LF.</summary>
-    private static int FindIdHeader(byte[] content)
-    {
-        var from = 0;
-        while (from < content.Length)
-        {
-            var at = content.AsSpan(from).IndexOf(IdHeader);
-            if (at < 0)
-            {
-                return -1;
-            }
-
-            at += from;
-            if (at == 0 || content[at - 1] == (byte)'\n')
-            {
-                return at;
-            }
-
-            from = at + 1;
-        }
-
-        return -1;
-    }
-
-    private static bool TryReadId(ReadOnlySpan<byte> value, out Guid id)
-    {
-        // A GUID in "D" form is 36 characters; never decode more than a line's worth.
-        value = value[..Math.Min(value.Length, 64)];
-        var end = value.IndexOf((byte)'\r');
-        return Guid.TryParseExact(Encoding.ASCII.GetString(end < 0 ? value : value[..end]), "D", out id);
     }
 }
 
 /// <summary>
 /// Counts are of distinct message ids except <see cref="Files"/>. Lost: accepted (2xx) but not in
-/// the Maildir. Corrupted: found, but the bytes differ from what was sent.
+/// the Maildir. Corrupted: found, but the bytes differ from what was sent. Partial: found, but
+/// shorter than what was sent.
 /// </summary>
 internal sealed record VerificationResult(
     string Directory,
@@ -118,6 +87,7 @@ internal sealed record VerificationResult(
     int Lost,
     int Duplicated,
     int Corrupted,
+    int Partial,
     int DeliveredWithout250,
     int FromOtherRuns,
     int WithoutIdHeader,
@@ -125,5 +95,5 @@ internal sealed record VerificationResult(
     IReadOnlyList<Guid> DuplicatedSample,
     IReadOnlyList<Guid> CorruptedSample)
 {
-    public bool Passed => Lost == 0 && Corrupted == 0;
+    public bool Passed => Lost == 0 && Corrupted == 0 && Partial == 0;
 }

@@ -49,6 +49,9 @@ internal sealed class ReplyReader(Stream stream)
         }
     }
 
+    /// <summary>The text after the code of the last line read: for a final reply, its last line.</summary>
+    public string LastText { get; private set; } = "";
+
     /// <summary>Whether bytes beyond the last complete reply have been read.</summary>
     public bool HasBuffered => _end > _start;
 
@@ -76,7 +79,12 @@ internal sealed class ReplyReader(Stream stream)
 
         code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
         final = line.Length == 3 || line[3] == (byte)' ';
-        lines?.Add(Encoding.ASCII.GetString(line[Math.Min(4, line.Length)..]));
+        if (lines is not null || final)
+        {
+            var text = Encoding.ASCII.GetString(line[Math.Min(4, line.Length)..]);
+            LastText = text;
+            lines?.Add(text);
+        }
         return true;
     }
 }

@@ -9,13 +9,15 @@ internal static class Report
     // MB is 10^6 octets of message content accepted (as stored, before dot-stuffing).
     private const double Megabyte = 1_000_000;
 
-    public static LoadReport Build(LoadOptions options, LoadRunner runner, RunStatistics stats, VerificationResult? verification)
+    public static LoadReport Build(LoadOptions options, LoadRunner runner, RunStatistics stats, VerificationResult? verification, KafkaVerification? kafka, FaultSummary? faults)
     {
         var elapsed = runner.Elapsed.TotalSeconds;
         var notes = new List<string>();
         if (runner.CutShort)
         {
-            notes.Add($"--duration {options.Duration.TotalSeconds:0.#} s ended the run before all {options.PlannedMessages} messages were sent.");
+            notes.Add(options.StopFile is { } stop && File.Exists(stop)
+                ? $"--stop-file {stop} ended the run before all {options.PlannedMessages} messages were sent."
+                : $"--duration {options.Duration.TotalSeconds:0.#} s ended the run before all {options.PlannedMessages} messages were sent.");
         }
 
         if (runner.PipeliningFellBack)
@@ -26,7 +28,7 @@ internal static class Report
         return new LoadReport(
             Target: options.EndPoint.ToString(),
             Connections: options.Connections,
-            Transfer: (options.Bdat ? "BDAT" : "DATA") + (options.Pipelining ? ", pipelined" : ", one command at a time") +
+            Transfer: (options.MixedTransfer ? "DATA or BDAT" : options.Bdat ? "BDAT" : "DATA") + (options.Pipelining ? ", pipelined" : ", one command at a time") +
                 (options.ReconnectAfter is { } reconnect ? $", a new connection every {reconnect} message(s)" : ""),
             Messages: options.EmlDirectory is { } eml ? "files from " + eml : "generated, sizes " + options.Sizes,
             TargetRate: options.Rate,
@@ -48,6 +50,10 @@ internal static class Report
             MaxScheduleLagMs: options.Rate is null ? null : stats.MaxScheduleLag.TotalMilliseconds,
             Timeline: stats.Timeline.Samples(),
             Verification: verification,
+            Abandoned: stats.Abandoned,
+            Sender: SenderSummary.Build(runner.Ledger.Records, options.Retry),
+            Kafka: kafka,
+            Faults: faults,
             Notes: notes);
     }
 
@@ -69,6 +75,12 @@ internal static class Report
         }
 
         Row(output, "no final reply", report.Unanswered);
+        if (report.Abandoned > 0)
+        {
+            Row(output, "broken off mid-data on purpose", report.Abandoned);
+        }
+
+        PrintSender(report.Sender, output);
         Section(output, "Connections");
         Row(output, "opened", report.ConnectionsOpened);
         Row(output, "errors", report.ConnectionErrorCount);
@@ -95,6 +107,16 @@ internal static class Report
         if (report.Verification is { } verification)
         {
             PrintVerification(verification, output);
+        }
+
+        if (report.Kafka is { } kafka)
+        {
+            PrintKafka(kafka, output);
+        }
+
+        if (report.Faults is { } faults)
+        {
+            PrintFaults(faults, output);
         }
 
         foreach (var note in report.Notes)
@@ -168,6 +190,7 @@ internal static class Report
         Row(output, "lost", verification.Lost);
         Row(output, "duplicated", verification.Duplicated);
         Row(output, "corrupted", verification.Corrupted);
+        Row(output, "partial", verification.Partial);
         Row(output, "stored without a 250", verification.DeliveredWithout250);
         Row(output, "from other runs", verification.FromOtherRuns);
         Row(output, "without an id header", verification.WithoutIdHeader);
@@ -179,8 +202,90 @@ internal static class Report
             }
         }
 
-        output.WriteLine(verification.Passed ? "  PASSED: nothing lost or corrupted" : "  FAILED: messages lost or corrupted");
+        output.WriteLine(verification.Passed ? "  PASSED: nothing lost or corrupted" : "  FAILED: messages lost, corrupted or partial");
     }
+
+    private static void PrintSender(SenderSummary sender, TextWriter output)
+    {
+        if (sender.Attempts == sender.Messages)
+        {
+            return;
+        }
+
+        Section(output, "Messages, as the sender saw them over all attempts");
+        Row(output, "messages offered", sender.Messages);
+        Row(output, "attempts", sender.Attempts);
+        Row(output, "accepted on the first attempt", sender.AcceptedFirstTry);
+        Row(output, "accepted after retries", sender.AcceptedAfterRetries);
+        Row(output, "accepted more than once", sender.AcceptedMoreThanOnce);
+        Row(output, "refused for good (5xx)", sender.RefusedPermanently);
+        Row(output, "given up (attempts exhausted)", sender.GaveUp);
+        Row(output, "unfinished at the end of the run", sender.Unfinished);
+        Row(output, "most attempts for one message", sender.MostAttempts);
+        output.WriteLine(sender.EveryMessageAcceptedOnce
+            ? "  every message eventually accepted exactly once"
+            : $"  NOT every message accepted exactly once: {sender.Messages - sender.AcceptedExactlyOnce} not");
+    }
+
+    private static void PrintKafka(KafkaVerification kafka, TextWriter output)
+    {
+        Section(output, "Verification of Kafka topic " + kafka.Topic);
+        Row(output, "whole messages in the topic", kafka.Copies);
+        Row(output, "messages offered", kafka.Offered);
+        Row(output, "accepted (a 2xx)", kafka.Accepted);
+        Row(output, "found", kafka.Found);
+        Row(output, "lost", kafka.Lost);
+        Row(output, "corrupted", kafka.Corrupted);
+        Row(output, "partial", kafka.Partial);
+        Row(output, "whole after a mid-data break", kafka.VisibleAfterAbandon);
+        Row(output, "duplicated", kafka.Duplicated);
+        foreach (var (cause, count) in kafka.DuplicatesByCause)
+        {
+            Row(output, "  extra copy: " + cause, count);
+        }
+
+        Row(output, "visible after a refusal", kafka.VisibleAfterRefusal);
+        foreach (var (cause, count) in kafka.CopiesByCause)
+        {
+            Row(output, "copies from attempts: " + cause, count);
+        }
+
+        Row(output, "from other runs", kafka.FromOtherRuns);
+        Row(output, "without an id header", kafka.WithoutIdHeader);
+        var counters = kafka.Reassembler;
+        output.WriteLine(Invariant($"  Reassembler: {counters.Completed} completed, {counters.Duplicates} duplicate records, {counters.Aborted} aborts, {counters.Corrupt} corrupt, {counters.Incomplete} incomplete, {counters.Expired + counters.Evicted} dropped unfinished, {counters.Foreign} foreign"));
+        foreach (var (name, sample) in new[] { ("lost", kafka.LostSample), ("corrupted", kafka.CorruptedSample), ("partial", kafka.PartialSample), ("duplicated", kafka.DuplicatedSample) })
+        {
+            if (sample.Count > 0)
+            {
+                output.WriteLine($"  {name}, e.g.: {string.Join(", ", sample)}");
+            }
+        }
+
+        foreach (var line in kafka.Suspicious)
+        {
+            output.WriteLine("  unexplained copy: " + line);
+        }
+
+        output.WriteLine(kafka.Passed ? "  PASSED: nothing lost, corrupted or partial" : "  FAILED: messages lost, corrupted or partial");
+    }
+
+    private static void PrintFaults(FaultSummary faults, TextWriter output)
+    {
+        Section(output, "Per fault (attempts ended during it: 250, 4xx, 5xx, no reply, broken off; latency of 250s in ms; recovery: fault end to first 250; gap: longest without a 250; 451 visible: refused with 4xx yet whole in the topic / all 4xx)");
+        output.WriteLine("  fault                     at s  len s   250   4xx  5xx  none  brk  p50/p99 during   p50/p99 after  recovery ms  gap ms  451 visible");
+        output.WriteLine(Invariant($"  {"(before)",-24} {"",5} {"",6} {Phase(faults.Before)}"));
+        foreach (var fault in faults.Faults)
+        {
+            output.WriteLine(Invariant($"  {fault.Name,-24} {fault.StartSeconds,5:0} {fault.DurationSeconds,6:0.0} {Phase(fault.During)} {Latency(fault.After),15} {fault.RecoveryMs?.ToString(CultureInfo.InvariantCulture) ?? "-",12} {fault.LongestGapWithout250Ms,7} {fault.VisibleAfterRefusal?.ToString(CultureInfo.InvariantCulture) ?? "-",5}/{fault.Refused4xx}"));
+        }
+    }
+
+    private static string Phase(PhaseStatistics phase) =>
+        Invariant($"{phase.Accepted,5} {phase.Transient,5} {phase.Permanent,4} {phase.NoReply,5} {phase.Abandoned,4} {Latency(phase),15}");
+
+    private static string Latency(PhaseStatistics phase) =>
+        phase.P50Ms is { } p50 ? Invariant($"{p50:0.0}/{phase.P99Ms:0.0}") : "-";
 
     private static void Section(TextWriter output, string title)
     {

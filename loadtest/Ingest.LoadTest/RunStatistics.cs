@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace Ingest.LoadTest;
 
-/// <summary>The counters every connection adds to. attempted = sum of all codes + unanswered.</summary>
+/// <summary>The counters every connection adds to, per attempt. attempted = sum of all codes + unanswered + abandoned.</summary>
 internal sealed class RunStatistics(long startTimestamp, int seconds)
 {
     private readonly ConcurrentDictionary<int, long> _codes = new();
@@ -11,6 +11,7 @@ internal sealed class RunStatistics(long startTimestamp, int seconds)
     private readonly ConcurrentDictionary<TlsSession, long> _tlsSessions = new();
     private long _attempted;
     private long _unanswered;
+    private long _abandoned;
     private long _acceptedBytes;
     private long _connectionsOpened;
     private long _maxScheduleLagTicks;
@@ -24,6 +25,8 @@ internal sealed class RunStatistics(long startTimestamp, int seconds)
     public long Attempted => Interlocked.Read(ref _attempted);
 
     public long Unanswered => Interlocked.Read(ref _unanswered);
+
+    public long Abandoned => Interlocked.Read(ref _abandoned);
 
     public long AcceptedBytes => Interlocked.Read(ref _acceptedBytes);
 
@@ -59,6 +62,9 @@ internal sealed class RunStatistics(long startTimestamp, int seconds)
 
     /// <summary>Sent, at least in part, but the connection failed or the run ended before the final reply.</summary>
     public void MessageUnanswered() => Interlocked.Increment(ref _unanswered);
+
+    /// <summary>Broken off by the sender on purpose in the middle of the data (--abandon-fraction).</summary>
+    public void MessageAbandoned() => Interlocked.Increment(ref _abandoned);
 
     public void ConnectionOpened(TlsSession? tls)
     {

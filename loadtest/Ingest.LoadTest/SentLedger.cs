@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Ingest.LoadTest;
 
-/// <summary>What was sent and how each message was answered, by id: the verifier's reference.</summary>
+/// <summary>What was sent and how each message was answered, by id: the verifiers' reference.</summary>
 internal sealed class SentLedger
 {
     private readonly ConcurrentDictionary<Guid, SentRecord> _records = new();
@@ -19,16 +19,4 @@ internal sealed class SentLedger
     }
 
     public bool TryGet(Guid id, out SentRecord record) => _records.TryGetValue(id, out record!);
-}
-
-internal sealed class SentRecord(Guid id, byte[] sha256, int size)
-{
-    public Guid Id { get; } = id;
-
-    public byte[] Sha256 { get; } = sha256;
-
-    public int Size { get; } = size;
-
-    /// <summary>The reply code that decided the message; 0 while none came (or never will).</summary>
-    public int Code { get; set; }
 }

@@ -21,14 +21,22 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
     private static readonly byte[] EhloCommand = "EHLO loadtest.example\r\n"u8.ToArray();
     private static readonly byte[] StartTlsCommand = "STARTTLS\r\n"u8.ToArray();
 
+    private const string QueuedAs = "queued as ";
+
     private readonly ReplyReader _replies;
+    private readonly Socket _socket;
     private Stream _stream;
 
     private SmtpLoadClient(Socket socket)
     {
+        _socket = socket;
+        LocalPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _replies = new ReplyReader(_stream);
     }
+
+    /// <summary>This connection's own port: what the gateway records as the client port (through PROXY protocol too).</summary>
+    public int LocalPort { get; }
 
     public bool Pipelining { get; private set; }
 
@@ -72,17 +80,49 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
     {
         var envelope = Envelope(message, bdat);
         var payload = bdat ? message.Content : DotStuffer.ToDataWire(message.Content);
-        var outcome = pipelining
+        return pipelining
             ? await SendPipelinedAsync(envelope, payload, bdat, cancellationToken)
             : await SendOneByOneAsync(envelope, payload, bdat, cancellationToken);
-        if (!outcome.Accepted && !outcome.ConnectionClosing)
+    }
+
+    /// <summary>
+    /// After a refused message: whatever stage failed, RSET leaves no half transaction behind
+    /// (RFC 5321 4.1.1.5). Separate from <see cref="SendAsync"/> so the refusal is recorded even
+    /// when the connection fails right after it.
+    /// </summary>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await WriteAsync(RsetCommand, cancellationToken);
+        await _replies.ReadAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the message and walks away in the middle of its data, the way a client that crashes
+    /// or loses its network does: the envelope, then <paramref name="fraction"/> of the payload,
+    /// then a reset (no FIN, no QUIT). The connection is unusable afterwards.
+    /// </summary>
+    public async Task AbandonAsync(OutgoingMessage message, bool bdat, double fraction, CancellationToken cancellationToken)
+    {
+        var envelope = Envelope(message, bdat);
+        var payload = bdat ? message.Content : DotStuffer.ToDataWire(message.Content);
+        await WriteAsync([.. envelope[0], .. envelope[1], .. envelope[2]], cancellationToken);
+        if (!bdat)
         {
-            // Whatever stage failed, RSET leaves no half transaction behind (RFC 5321 4.1.1.5).
-            await WriteAsync(RsetCommand, cancellationToken);
-            await _replies.ReadAsync(cancellationToken);
+            // DATA's 354 comes after MAIL's and RCPT's replies (RFC 2920 3.1).
+            for (var i = 0; i < 3; i++)
+            {
+                if (await _replies.ReadAsync(cancellationToken) is not (250 or 354))
+                {
+                    break;
+                }
+            }
         }
 
-        return outcome;
+        var cut = Math.Clamp((int)(payload.Length * fraction), 1, payload.Length - 1);
+        await _stream.WriteAsync(payload.AsMemory(0, cut), cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
+        _socket.LingerState = new LingerOption(true, 0);
+        _stream.Dispose();
     }
 
     public async Task<int> QuitAsync(CancellationToken cancellationToken)
@@ -135,7 +175,7 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
         if (bdat)
         {
             var latency = Stopwatch.GetElapsedTime(started);
-            return new MessageOutcome(FirstFailure(mail, rcpt) ?? last, latency);
+            return new MessageOutcome(FirstFailure(mail, rcpt) ?? last, latency, FirstFailure(mail, rcpt) is null ? QueuedId(last) : null);
         }
 
         if (last != 354)
@@ -174,7 +214,20 @@ internal sealed class SmtpLoadClient : IAsyncDisposable
         await WriteAsync(payload, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var code = await _replies.ReadAsync(cancellationToken);
-        return new MessageOutcome(code, Stopwatch.GetElapsedTime(started));
+        return new MessageOutcome(code, Stopwatch.GetElapsedTime(started), QueuedId(code));
+    }
+
+    /// <summary>The gateway's id at the end of "250 2.0.0 OK: queued as &lt;id&gt;"; null for other replies.</summary>
+    private string? QueuedId(int code)
+    {
+        if (code is < 200 or >= 300)
+        {
+            return null;
+        }
+
+        var text = _replies.LastText;
+        var at = text.LastIndexOf(QueuedAs, StringComparison.Ordinal);
+        return at < 0 ? null : text[(at + QueuedAs.Length)..].Trim();
     }
 
     private static int? FirstFailure(int mail, int rcpt) =>
