@@ -91,8 +91,10 @@ public sealed class KafkaMetrics
     }
 
     /// <summary>librdkafka's statistics JSON (https://github.com/confluentinc/librdkafka/blob/master/STATISTICS.md): msg_cnt and brokers.*.rtt.avg (microseconds).</summary>
-    internal void OnStatistics(string json)
+    /// <summary>Takes librdkafka's statistics; true when they show a connection to a broker that is up.</summary>
+    internal bool OnStatistics(string json)
     {
+        var brokerUp = false;
         try
         {
             using var document = JsonDocument.Parse(json);
@@ -108,6 +110,9 @@ public sealed class KafkaMetrics
                 var count = 0;
                 foreach (var broker in brokers.EnumerateObject())
                 {
+                    // Real brokers have a node id; the bootstrap entries (-1) say nothing about the cluster.
+                    brokerUp |= broker.Value.TryGetProperty("nodeid", out var node) && node.GetInt32() >= 0
+                        && broker.Value.TryGetProperty("state", out var state) && state.ValueEquals("UP");
                     if (broker.Value.TryGetProperty("rtt", out var rtt) && rtt.TryGetProperty("avg", out var average) && average.GetInt64() > 0)
                     {
                         sum += average.GetInt64();
@@ -122,6 +127,8 @@ public sealed class KafkaMetrics
         {
             // A statistics blob we cannot read changes nothing about delivery; the gauges keep their last values.
         }
+
+        return brokerUp;
     }
 
     private IEnumerable<Measurement<long>> ObserveQueue()

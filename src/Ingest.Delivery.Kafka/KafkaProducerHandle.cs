@@ -135,6 +135,19 @@ public sealed class KafkaProducerHandle : IDisposable
         }
     }
 
+    /// <summary>
+    /// librdkafka is connected to a broker again. Without this, only an acknowledged record ended
+    /// Unavailable; but a gateway that is not ready gets no traffic from its load balancer, so with
+    /// every instance out after a broker outage none would come back (docs/reliability.md).
+    /// </summary>
+    internal void ReportReachable(ProducerGeneration generation)
+    {
+        if (generation == Current && Health == KafkaHealth.Unavailable)
+        {
+            SetHealth(KafkaHealth.Healthy);
+        }
+    }
+
     internal void ReportUnavailable(ProducerGeneration generation)
     {
         if (generation == Current && Health != KafkaHealth.Failed)
@@ -295,7 +308,13 @@ public sealed class KafkaProducerHandle : IDisposable
         generation.Attach(new ProducerBuilder<byte[], byte[]>(Configuration(_options, _batchBytes))
             .SetErrorHandler((_, error) => OnError(generation, error))
             .SetLogHandler((_, message) => KafkaLog.Librdkafka(_logger, message.Facility, message.Message))
-            .SetStatisticsHandler((_, json) => _metrics.OnStatistics(json))
+            .SetStatisticsHandler((_, json) =>
+            {
+                if (_metrics.OnStatistics(json))
+                {
+                    ReportReachable(generation);
+                }
+            })
             .Build());
         return generation;
     }

@@ -58,4 +58,26 @@ public sealed class ReadinessTests(ITestOutputHelper output) : IDisposable
         var up = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, up.StatusCode);
     }
+
+    [Fact]
+    public async Task ReadinessRecoversWhenTheBrokersReturnEvenWithNoMailFlowing()
+    {
+        // A load balancer sends nothing to an instance that is not ready: with every instance out
+        // after an outage, no message would ever come to tell the sink the brokers are back.
+        var topic = "ingest-ready-" + Guid.NewGuid().ToString("N")[..16];
+        _cluster.CreateTopic(topic, partitions: 1);
+        _cluster.BrokersDown();
+        await using var gateway = await KafkaGateway.StartAsync(_cluster.BootstrapServers, topic, _time, $"Ingest:Kafka:DeliveryTimeout={DeliveryTimeout}", "Ingest:Kafka:TopicCheckTimeout=00:00:01", "Ingest:Kafka:Producer:statistics.interval.ms=200");
+        using var http = new HttpClient { BaseAddress = gateway.Management, Timeout = Bound };
+        using (var unavailable = new HealthWatch(gateway.Sink, KafkaHealth.Unavailable))
+        {
+            await unavailable.Reached.WaitAsync(Bound);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+        using var healthy = new HealthWatch(gateway.Sink, KafkaHealth.Healthy);
+        _cluster.BrokersUp();
+        await healthy.Reached.WaitAsync(Bound);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+    }
 }
